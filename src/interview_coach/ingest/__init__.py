@@ -1,0 +1,1 @@
+"""Reading question-bank documents: encodings, shapes, items with provenance."""

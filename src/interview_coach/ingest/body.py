@@ -1,0 +1,123 @@
+"""Split the lines after a question into answer and explanation, with exact spans."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .lines import Kind, Line, answer_label, explanation_label
+
+_IMAGE_MD = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_IMAGE_HTML = re.compile(r"<img\b[^>]*\bsrc\s*=\s*[\"']([^\"']+)[\"']", re.I)
+_LINK_MD = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_URL = re.compile(r"https?://[^\s<>()\[\]\"'，。；）]+")
+
+
+@dataclass(slots=True)
+class Body:
+    answer: str | None = None
+    answer_span: tuple[int, int] | None = None
+    explanation: str | None = None
+    explanation_span: tuple[int, int] | None = None
+    images: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+
+    @property
+    def last_line(self) -> int | None:
+        spans = [s for s in (self.answer_span, self.explanation_span) if s]
+        return max(s[1] for s in spans) if spans else None
+
+
+def _is_boundary(line: Line) -> bool:
+    return line.kind is Kind.SEPARATOR and line.indent < 2
+
+
+def _trim(lines: list[Line]) -> list[Line]:
+    """Drop blank lines and separators (of any indentation) at both ends."""
+    start, end = 0, len(lines)
+    while start < end and (lines[start].blank or lines[start].kind is Kind.SEPARATOR):
+        start += 1
+    while end > start and (lines[end - 1].blank or lines[end - 1].kind is Kind.SEPARATOR):
+        end -= 1
+    return lines[start:end]
+
+
+def render(lines: list[Line], first_inline: str | None = None) -> str:
+    """The Markdown text of a span, dedented; `first_inline` replaces the first line."""
+    texts = [ln.raw.rstrip() for ln in lines]
+    if first_inline is not None and texts:
+        texts[0] = first_inline
+        rest = [t for t in texts[1:] if t.strip()]
+    else:
+        rest = [t for t in texts if t.strip()]
+    cut = min((len(t) - len(t.lstrip()) for t in rest), default=0)
+    out = []
+    for i, t in enumerate(texts):
+        if first_inline is not None and i == 0:
+            out.append(t.strip())
+        else:
+            out.append(t[cut:] if len(t) >= cut else t.strip())
+    return "\n".join(out).strip("\n")
+
+
+def references(text: str) -> tuple[list[str], list[str]]:
+    images = list(dict.fromkeys(_IMAGE_MD.findall(text) + _IMAGE_HTML.findall(text)))
+    links: list[str] = []
+    for url in _LINK_MD.findall(text) + _URL.findall(text):
+        url = url.rstrip(".,;:!?)")
+        if url not in images and url not in links:
+            links.append(url)
+    return images, links
+
+
+def _span_text(lines: list[Line], label_inline: str | None) -> tuple[str, tuple[int, int]] | None:
+    if label_inline:  # "A: text" / "答案：text": the label line starts the answer
+        trimmed = _trim(lines[1:])
+        span = (lines[0].no, trimmed[-1].no if trimmed else lines[0].no)
+        part = lines[: span[1] - lines[0].no + 1]
+        return render(part, first_inline=label_inline), span
+    trimmed = _trim(lines[1:] if label_inline is not None else lines)
+    if not trimmed:
+        return None
+    return render(trimmed), (trimmed[0].no, trimmed[-1].no)
+
+
+def extract(lines: list[Line]) -> Body:
+    """Answer (after an optional label) and explanation (after a `解析` label)."""
+    body = Body()
+    content = _trim(lines)
+    if not content:
+        return body
+    # the body ends at the first column-0 separator that follows content
+    for i, ln in enumerate(content):
+        if _is_boundary(ln):
+            content = _trim(content[:i])
+            break
+    if not content:
+        return body
+    first = content[0]
+    label = answer_label(first)
+    if label == "":  # a label alone; a second label right after it ("- Answer:" / "**Answer:**")
+        rest = _trim(content[1:])
+        if rest and answer_label(rest[0]) is not None:
+            content = rest
+            label = answer_label(rest[0])
+    base_indent = first.indent
+    expl_at = None
+    for i, ln in enumerate(content[1:], start=1):
+        if ln.indent <= base_indent + 1 and explanation_label(ln) is not None:
+            expl_at = i
+            break
+    answer_lines = content[:expl_at] if expl_at is not None else content
+    if answer_lines:
+        got = _span_text(answer_lines, label)
+        if got:
+            body.answer, body.answer_span = got
+    if expl_at is not None:
+        expl = content[expl_at:]
+        got = _span_text(expl, explanation_label(expl[0]))
+        if got:
+            body.explanation, body.explanation_span = got
+    text = "\n".join(t for t in (body.answer, body.explanation) if t)
+    body.images, body.links = references(text)
+    return body

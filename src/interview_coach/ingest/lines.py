@@ -1,0 +1,192 @@
+"""Classify the lines of a Markdown/text document once, for every shape parser.
+
+Each `Line` knows its 1-based number, indentation and what it looks like: a heading,
+a numbered line, a bullet, a separator, a table row, a fenced-code line or plain text.
+Labels (`Answer:`, `答案：`, `解析`, `面试题：`, `Q:`) are recognised here too, so every
+shape reads them the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Kind(Enum):
+    BLANK = "blank"
+    HEADING = "heading"
+    NUMBERED = "numbered"
+    BULLET = "bullet"
+    SEPARATOR = "separator"
+    TABLE = "table"
+    CODE = "code"
+    TEXT = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    no: int  # 1-based line number in the file
+    raw: str  # the line without its newline
+    indent: int  # leading columns (a tab counts 4)
+    kind: Kind
+    level: int = 0  # heading level (1-6)
+    number: int | None = None  # printed number of a numbered line / heading
+    body: str = ""  # content without heading marks, list number, surrounding bold
+
+    @property
+    def text(self) -> str:
+        return self.raw.strip()
+
+    @property
+    def blank(self) -> bool:
+        return self.kind is Kind.BLANK
+
+
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+_SEPARATOR = re.compile(r"^(?:-{3,}|\*{3,}|_{3,}|={3,}|(?:- ){2,}-|(?:\* ){2,}\*)$")
+_FENCE = re.compile(r"^(```|~~~)")
+_BULLET = re.compile(r"^[-*+•·][ \t]+\S")
+# "1. q", "1) q", "1、q", "1．q", "(1) q", "（1）q", "Q1. q", "**7.** q", "**1. q**", "第1题 q"
+_NUMBERED = re.compile(
+    r"^(?P<pre>\*\*)?(?:Q|q|No\.?\s*|第)?[(（]?(?P<n>\d{1,3})[)）]?"
+    r"(?:\s*(?:[.．、:：)）]|题|題|問|问)(?P<close>\*\*)?(?:[ \t]+|(?=\*\*)|(?=[\u3400-\u9fff「“《]))|[)）](?P<close2>\*\*)?[ \t]+)"
+    r"(?P<rest>\S.*)$"
+)
+_BOLD_WRAP = re.compile(r"^\*\*(.+?)\*\*[ \t]*$")
+_EMPH_WRAP = re.compile(r"^(\*\*|__|\*|_)(.+)\1$")
+
+
+def strip_bold(text: str) -> str:
+    """Remove Markdown emphasis markers around and inside a short line."""
+    text = text.strip()
+    m = _EMPH_WRAP.match(text)
+    while m:
+        text = m.group(2).strip()
+        m = _EMPH_WRAP.match(text)
+    return text.replace("**", "").replace("__", "").strip()
+
+
+def _indent_of(raw: str) -> int:
+    col = 0
+    for ch in raw:
+        if ch == " ":
+            col += 1
+        elif ch == "\t":
+            col += 4
+        elif ch == "\u3000":
+            col += 2
+        else:
+            break
+    return col
+
+
+def parse_numbered(text: str) -> tuple[int, str] | None:
+    """`1. text` → (1, 'text'), also the bold and full-width variants."""
+    m = _NUMBERED.match(text)
+    if not m:
+        return None
+    rest = m.group("rest")
+    if m.group("pre") and not (m.group("close") or m.group("close2")):
+        # "**1. question**": the bold opened before the number closes at the end
+        rest = rest[:-2] if rest.endswith("**") else rest
+    return int(m.group("n")), strip_bold(rest)
+
+
+def classify(lines: list[str]) -> list[Line]:
+    out: list[Line] = []
+    in_fence: str | None = None
+    for i, raw in enumerate(lines, start=1):
+        raw = raw.rstrip("\r\n")
+        stripped = raw.strip()
+        indent = _indent_of(raw)
+        fence = _FENCE.match(stripped)
+        if in_fence is not None:
+            if fence and stripped.startswith(in_fence):
+                in_fence = None
+            out.append(Line(i, raw, indent, Kind.CODE))
+            continue
+        if fence:
+            in_fence = fence.group(1)
+            out.append(Line(i, raw, indent, Kind.CODE))
+            continue
+        if not stripped:
+            out.append(Line(i, raw, indent, Kind.BLANK))
+            continue
+        if indent < 4:
+            h = _HEADING.match(stripped)
+            if h:
+                body = h.group(2)
+                num = parse_numbered(body)
+                number, body = (num if num else (None, strip_bold(body)))
+                out.append(Line(i, raw, indent, Kind.HEADING, len(h.group(1)), number, body))
+                continue
+        if _SEPARATOR.match(stripped.replace(" ", "") if stripped[0] in "-*_" else stripped):
+            out.append(Line(i, raw, indent, Kind.SEPARATOR))
+            continue
+        if stripped.startswith("|") and stripped.count("|") >= 2:
+            out.append(Line(i, raw, indent, Kind.TABLE, body=stripped))
+            continue
+        num = parse_numbered(stripped)
+        if num:
+            out.append(Line(i, raw, indent, Kind.NUMBERED, number=num[0], body=num[1]))
+            continue
+        if _BULLET.match(stripped):
+            out.append(Line(i, raw, indent, Kind.BULLET, body=strip_bold(stripped[1:].strip())))
+            continue
+        out.append(Line(i, raw, indent, Kind.TEXT, body=strip_bold(stripped)))
+    return out
+
+
+# --- labels -----------------------------------------------------------------
+
+_COLON = r"[ \t]*(?:\*\*)?[ \t]*[:：][ \t]*(?:\*\*)?"
+_LEAD = r"^(?:[-*+][ \t]+)?(?:\*\*|__)?[ \t]*"
+
+
+def _label(words: str, colon_required: str = "") -> re.Pattern[str]:
+    # a label word followed by a colon (then optional inline text), or alone on its line
+    return re.compile(
+        _LEAD + rf"(?:(?P<w>{words})|(?P<wc>{colon_required}))"
+        + rf"(?:{_COLON}(?P<rest>.*)|[ \t]*(?:\*\*|__)?[ \t]*(?:[:：])?[ \t]*$)",
+        re.IGNORECASE,
+    )
+
+
+_ANSWER = _label(
+    r"answer|answers|model answer|sample answer|suggested answer|reference answer|solution|"
+    r"参考答案|參考答案|答案|回答|解答|标准答案|標準答案|答",
+    r"a|ans|response",
+)
+_EXPLANATION = _label(r"解析|答案解析|详解|詳解|explanation|rationale|解题思路|解題思路", r"分析|说明|說明|note")
+_QUESTION = _label(r"面试题|面試題|题目|題目|问题|問題|question|interview question", r"q|问|問")
+
+
+def _match(pattern: re.Pattern[str], text: str) -> str | None:
+    """Return the inline text after a label ('' when the label stands alone), or None."""
+    m = pattern.match(text.strip())
+    if not m:
+        return None
+    if m.group("wc") and m.group("rest") is None:
+        return None  # short labels (A, Q, 分析) need a colon
+    rest = m.group("rest")
+    return strip_bold(rest) if rest else ""
+
+
+def answer_label(line: Line) -> str | None:
+    if line.kind in (Kind.CODE, Kind.BLANK, Kind.TABLE):
+        return None
+    return _match(_ANSWER, line.text)
+
+
+def explanation_label(line: Line) -> str | None:
+    if line.kind in (Kind.CODE, Kind.BLANK, Kind.TABLE):
+        return None
+    return _match(_EXPLANATION, line.text)
+
+
+def question_label(line: Line) -> str | None:
+    if line.kind in (Kind.CODE, Kind.BLANK, Kind.TABLE):
+        return None
+    text = line.body if line.kind is Kind.HEADING else line.text
+    return _match(_QUESTION, text)

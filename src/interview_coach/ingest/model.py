@@ -1,0 +1,65 @@
+"""What parsing produces: items with exact provenance, and the problems it noticed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..text.lang import Lang
+
+
+@dataclass(slots=True)
+class Anchor:
+    """Where a shape found a question; the body (answer) is resolved afterwards."""
+
+    shape: str
+    question: str
+    question_line: int  # 1-based line of the question text
+    start: int  # 0-based index of the first line the question owns (title, label, ...)
+    body_start: int  # 0-based index of the first line after the question
+    number: int | None = None
+    level: int = 0  # heading level when the question is a heading
+    title: str | None = None
+    translations: dict[str, str] = field(default_factory=dict)
+    body_end: int | None = None  # 0-based exclusive end, when the shape knows it
+    inline_answer: tuple[str, int] | None = None  # (text, line) for one-line answers (tables)
+    listed_line: int | None = None  # where a question list mentioned it first
+    section: str | None = None  # set by shapes that know it (list answered later)
+    section_known: bool = False
+
+
+@dataclass(slots=True)
+class ParsedItem:
+    question: str
+    question_line: int
+    line_start: int
+    line_end: int
+    lang: Lang
+    shape: str
+    number: int | None = None
+    section: str | None = None
+    title: str | None = None
+    translations: dict[str, str] = field(default_factory=dict)
+    answer: str | None = None
+    answer_line_start: int | None = None
+    answer_line_end: int | None = None
+    explanation: str | None = None
+    explanation_line_start: int | None = None
+    explanation_line_end: int | None = None
+    images: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    listed_line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the parser was unsure about, with the line it concerns."""
+
+    line: int
+    message: str
+
+
+@dataclass(slots=True)
+class ParseResult:
+    items: list[ParsedItem]
+    shapes: list[str]
+    notices: list[Notice]

@@ -1,0 +1,63 @@
+"""Does a line read like an interview question? Shared by every shape.
+
+`strong` evidence is a question mark; `weak` evidence is an interrogative or an
+imperative opening ("Explain…", "描述…", "請解釋…") or an interrogative word inside
+Chinese text ("…如何…", "…哪些…").
+"""
+
+from __future__ import annotations
+
+import re
+
+_EN_OPENERS = (
+    "what", "how", "why", "when", "where", "which", "who", "whom", "whose", "can", "could",
+    "would", "should", "is", "are", "was", "were", "do", "does", "did", "have", "has",
+    "explain", "describe", "discuss", "compare", "contrast", "define", "list", "name",
+    "give", "outline", "walk", "tell", "summarize", "summarise", "illustrate", "derive",
+    "design", "propose", "suggest", "identify", "highlight", "elaborate", "mention",
+    "state", "show", "prove", "write", "implement", "provide", "in what", "in which",
+)
+_ZH_OPENERS = (
+    "请", "請", "解释", "解釋", "描述", "讨论", "討論", "比较", "比較", "简述", "簡述", "简要",
+    "簡要", "说明", "說明", "说说", "說說", "谈谈", "談談", "介绍", "介紹", "列举", "列舉", "阐述",
+    "闡述", "分析", "举例", "舉例", "概述", "定义", "定義", "写出", "寫出", "推导", "推導",
+    "设计", "設計", "对比", "對比", "详细", "詳細", "整理", "试述", "試述", "为何", "為何", "你",
+)
+_ZH_INTERROGATIVES = (
+    "什么", "什麼", "甚麼", "如何", "为什么", "為什麼", "为何", "為何", "怎么", "怎麼", "怎样",
+    "怎樣", "哪些", "哪个", "哪個", "哪种", "哪種", "是否", "有何", "何时", "何時", "多少",
+    "吗", "嗎", "呢", "能否", "可否",
+)
+_EN_OPENER = re.compile(r"^(?:" + "|".join(re.escape(w) for w in _EN_OPENERS) + r")\b", re.I)
+
+
+def clean(text: str) -> str:
+    return text.replace("**", "").replace("__", "").strip().strip("*_`").strip()
+
+
+def strong(text: str) -> bool:
+    t = clean(text).rstrip(" \t*_)）]】\"”'")
+    return t.endswith(("?", "？"))
+
+
+def weak(text: str) -> bool:
+    t = clean(text)
+    if _EN_OPENER.match(t):
+        return True
+    if t.startswith(_ZH_OPENERS):
+        return True
+    return any(w in t for w in _ZH_INTERROGATIVES)
+
+
+def questionlike(text: str) -> bool:
+    return strong(text) or weak(text)
+
+
+def definition_like(text: str) -> bool:
+    """`**Term:** explanation` or `Term：explanation` — a list entry inside an answer."""
+    t = text.strip()
+    m = re.match(r"^\*\*[^*]{1,60}?[:：]?\*\*\s*[:：]?\s*\S", t)
+    if m and not strong(t):
+        lead = t[2:t.index("**", 2)]
+        return lead.rstrip().endswith((":", "：")) or t[t.index("**", 2) + 2:].lstrip().startswith((":", "："))
+    return bool(re.match(r"^[^:：?？]{1,40}[:：]\s*\S", clean(t))) and not strong(t)

@@ -1,0 +1,79 @@
+"""Questions introduced by a label.
+
+Two shapes share this mechanism:
+- interview blocks: `### 3. title` / `#### 面试题：` / question / `**答案：**` / `**解析：**`;
+- Q/A pairs: `Q: …` then `A: …` (half- or full-width colons, `问：`/`答：`, `Q1.`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..lines import Kind, Line, answer_label, question_label
+from ..model import Anchor
+from ..questionlike import questionlike
+
+_QNUM = re.compile(r"^(?:\*\*)?[Qq](\d{1,3})(?:\*\*)?\s*[.:：)]")
+_SHORT = re.compile(r"^(?:[-*+]\s+)?(?:\*\*)?\s*(?:[Qq]\d*|问|問)\s*(?:\*\*)?\s*[:：.]")
+
+
+def _label_of(ln: Line) -> str | None:
+    if ln.kind is Kind.NUMBERED and _QNUM.match(ln.text):
+        return ln.body
+    return question_label(ln)
+
+
+def find(lines: list[Line], allowed: list[bool]) -> list[Anchor]:
+    anchors: list[Anchor] = []
+    for i, ln in enumerate(lines):
+        if not allowed[i]:
+            continue
+        inline = _label_of(ln)
+        if inline is None:
+            continue
+        number = None
+        m = _QNUM.match(ln.text)
+        if m:
+            number = int(m.group(1))
+        # question text: inline after the label, or the following lines up to a blank/answer label
+        q_lines = [(ln.no, inline)] if inline else []
+        j = i + 1
+        if not inline:
+            while j < len(lines) and lines[j].blank:
+                j += 1
+        while j < len(lines):
+            nxt = lines[j]
+            if nxt.blank or nxt.kind in (Kind.HEADING, Kind.SEPARATOR) or answer_label(nxt) is not None:
+                break
+            if _label_of(nxt) is not None or (not inline and nxt.kind is not Kind.TEXT):
+                break
+            if inline:  # an inline question continues only on indented lines
+                if nxt.indent <= ln.indent:
+                    break
+            q_lines.append((nxt.no, nxt.body or nxt.text))
+            j += 1
+        if not q_lines:
+            continue
+        start, title = i, None
+        k = i - 1
+        while k >= 0 and lines[k].blank:
+            k -= 1
+        prev = lines[k] if k >= 0 else None
+        if (
+            prev is not None and prev.kind is Kind.HEADING
+            and (prev.number is not None or questionlike(prev.body))
+            and (prev.level < ln.level if ln.kind is Kind.HEADING else i - k <= 2)
+        ):
+            start, title = k, prev.body
+            number = prev.number if number is None else number
+        shape = "qa_pairs" if _SHORT.match(ln.text) or m else "interview_blocks"
+        anchors.append(Anchor(
+            shape=shape,
+            question=" ".join(t for _, t in q_lines).strip(),
+            question_line=q_lines[0][0],
+            start=start,
+            body_start=j,
+            number=number,
+            title=title,
+        ))
+    return anchors
