@@ -8,36 +8,21 @@ unanswered questions; the answered item keeps the list line as `listed_line`.
 
 from __future__ import annotations
 
-import re
-
-from ...text.script import to_simplified
+from ...text.normalize import bigrams, dice
 from ..model import Anchor
 
 SAME_NUMBER_MIN = 0.2  # bigram Dice needed when the numbers agree
 ANY_NUMBER_MIN = 0.6  # ... and when they do not
 
-_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
-
-
-def _bigrams(text: str) -> set[str]:
-    t = _NOISE.sub("", to_simplified(text).lower())
-    return {t[i:i + 2] for i in range(len(t) - 1)} or {t}
-
-
-def similarity(a: str, b: str) -> float:
-    x, y = _bigrams(a), _bigrams(b)
-    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
-
 
 def match(listed: list[Anchor], headings: list[Anchor]) -> list[tuple[Anchor, Anchor]]:
     pairs = []
-    grams = {id(a): _bigrams(a.question) for a in listed + headings}
+    grams = {id(a): bigrams(a.question) for a in listed + headings}
     for la in listed:
         for ha in headings:
             if ha.start <= la.start:
                 continue
-            x, y = grams[id(la)], grams[id(ha)]
-            sim = 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+            sim = dice(grams[id(la)], grams[id(ha)])
             same = la.number is not None and la.number == ha.number
             if sim >= ANY_NUMBER_MIN or (same and sim >= SAME_NUMBER_MIN):
                 pairs.append((sim + (0.05 if same else 0.0), la, ha))

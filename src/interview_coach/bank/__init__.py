@@ -1,0 +1,1 @@
+"""The bank: domain types, the SQLite store, its migrations and canonical questions."""

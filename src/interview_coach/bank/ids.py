@@ -1,0 +1,18 @@
+"""Short, stable ids: derived from content when first created, never recomputed."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+
+def new_id(conn: sqlite3.Connection, table: str, prefix: str, seed: str, length: int = 8) -> str:
+    """`prefix` + hex digest of `seed`, lengthened or salted until unused in `table`."""
+    digest = hashlib.sha1(seed.encode("utf-8")).hexdigest()
+    for salt in range(1000):
+        if salt:
+            digest = hashlib.sha1(f"{seed}\0{salt}".encode()).hexdigest()
+        candidate = prefix + digest[:length]
+        if conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (candidate,)).fetchone() is None:
+            return candidate
+    raise RuntimeError("could not allocate an id")  # pragma: no cover - 1000 collisions

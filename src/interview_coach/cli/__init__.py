@@ -1,0 +1,1 @@
+"""The `coach` command: parse arguments, call the library, format the result."""

@@ -1,0 +1,60 @@
+"""Shared CLI plumbing: the store to use, JSON output, errors as one-line messages."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from ..bank.store import Store
+from ..config import default_db
+from ..errors import CoachError
+
+out = Console(soft_wrap=True, highlight=False)
+err = Console(stderr=True, soft_wrap=True, highlight=False)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+JsonOpt = typer.Option(False, "--json", help="Write JSON for programs instead of text for people.")
+
+
+def db_path(ctx: typer.Context) -> Path:
+    obj = ctx.find_root().obj or {}
+    return Path(obj.get("db") or default_db())
+
+
+def open_store(ctx: typer.Context) -> Store:
+    return Store.open(db_path(ctx))
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def shown_path(path: str) -> str:
+    """Paths under the current directory are shown relative to it."""
+    try:
+        return os.path.relpath(path) if Path(path).is_absolute() and Path(path).resolve().is_relative_to(Path.cwd()) else path
+    except ValueError:
+        return path
+
+
+def handle_errors(fn: F) -> F:
+    """Turn library errors into `error: …` on stderr and the error's exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except CoachError as e:
+            err.print(f"[red]error:[/red] {e}", markup=True)
+            raise typer.Exit(e.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]

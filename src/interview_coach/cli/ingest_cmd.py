@@ -1,0 +1,103 @@
+"""`coach ingest`, `coach sources`, `coach remove`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from ..ingest.pipeline import FileReport, ingest_paths
+from ..ingest.reader import MAX_BYTES
+from .common import JsonOpt, emit_json, err, handle_errors, open_store, out, shown_path
+
+
+def _file_json(f: FileReport) -> dict[str, object]:
+    return {
+        "path": f.path, "status": f.status, "items": f.items, "answered": f.answered, "shapes": f.shapes,
+        "encoding": f.encoding, "error": f.error,
+        "notices": [{"line": line, "message": msg} for line, msg in f.notices],
+        "added": f.sync.added if f.sync else 0, "updated": f.sync.updated if f.sync else 0,
+        "removed": f.sync.removed if f.sync else 0,
+    }
+
+
+def _print_file(f: FileReport) -> None:
+    if not f.ok:
+        err.print(f"[red]✗[/red] {f.error}", markup=True)
+        return
+    change = ""
+    if f.sync and f.status == "updated":
+        change = f" (+{f.sync.added} ~{f.sync.updated} -{f.sync.removed})"
+    out.print(f"[green]✓[/green] {shown_path(f.path)}: {f.items} questions, {f.answered} answered, "
+              f"{', '.join(f.shapes)}, {f.encoding} — {f.status}{change}", markup=True)
+    for line, msg in f.notices:
+        err.print(f"  [yellow]![/yellow] {shown_path(f.path)}:{line}: {msg}", markup=True)
+
+
+@handle_errors
+def ingest(
+    ctx: typer.Context,
+    paths: list[Path] = typer.Argument(..., help="Files or folders (.md, .markdown, .txt; folders recursively)."),
+    max_mb: float = typer.Option(MAX_BYTES / 1048576, "--max-mb", help="Skip files larger than this (MB)."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Read question banks into the bank: every question, answer and explanation with its lines.
+
+    Re-ingesting an unchanged file changes nothing; an edited file updates its items and
+    keeps their ids. Each file is one transaction. Exit status 1 if any file failed.
+    """
+    with open_store(ctx) as store:
+        if as_json or not err.is_terminal:
+            report = ingest_paths(store, paths, max_bytes=int(max_mb * 1048576),
+                                  on_file=None if as_json else lambda f, k, n: _print_file(f))
+        else:
+            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                          console=err, transient=True) as bar:
+                task = bar.add_task("ingesting", total=None)
+
+                def step(f: FileReport, k: int, n: int) -> None:
+                    bar.update(task, completed=k, total=n)
+                    _print_file(f)
+
+                report = ingest_paths(store, paths, max_bytes=int(max_mb * 1048576), on_file=step)
+        if as_json:
+            emit_json({"ok": report.ok, "files": [_file_json(f) for f in report.files]})
+        else:
+            good = [f for f in report.files if f.ok]
+            out.print(f"{len(good)} of {len(report.files)} files ingested, "
+                      f"{sum(f.items for f in good)} questions; bank: {store.stats()['questions']} canonical questions")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@handle_errors
+def sources(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
+    """List the ingested sources with their item counts and detected shapes."""
+    with open_store(ctx) as store:
+        rows = store.sources()
+    if as_json:
+        emit_json([{"path": s.path, "items": s.items, "encoding": s.encoding, "shapes": s.shapes,
+                    "sha256": s.sha256, "ingested_at": s.ingested_at, "notices": len(s.notices)} for s in rows])
+        return
+    if not rows:
+        out.print("no sources yet — run `coach ingest PATH`")
+    for s in rows:
+        out.print(f"{shown_path(s.path)}  {s.items} items  {', '.join(s.shapes)}  {s.encoding}  {s.ingested_at}")
+
+
+@handle_errors
+def remove(
+    ctx: typer.Context,
+    source: str = typer.Argument(..., help="Source path as listed by `coach sources`."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Remove a source and its items from the bank (the file itself is not touched)."""
+    path = source if source.startswith("/") else str(Path(source).resolve())
+    with open_store(ctx) as store:
+        known = {s.path for s in store.sources()}
+        n = store.remove_source(path if path in known else source)
+    if as_json:
+        emit_json({"removed": source, "items": n})
+    else:
+        out.print(f"removed {source} ({n} items)")

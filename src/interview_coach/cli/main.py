@@ -1,0 +1,42 @@
+"""The `coach` application: global options and the command table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from .. import __version__
+from . import bank_cmd, export_cmd, ingest_cmd
+
+app = typer.Typer(
+    help="Interview Coach: one bilingual bank of GenAI / ML interview questions, from all your files.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"coach {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db: Path = typer.Option(None, "--db", envvar="INTERVIEW_COACH_DB",
+                            help="Bank file (default: $INTERVIEW_COACH_HOME/bank.sqlite3)."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    ctx.obj = {"db": db}
+
+
+app.command("ingest")(ingest_cmd.ingest)
+app.command("sources")(ingest_cmd.sources)
+app.command("remove")(ingest_cmd.remove)
+app.command("list")(bank_cmd.list_)
+app.command("show")(bank_cmd.show)
+app.command("stats")(bank_cmd.stats)
+app.command("export")(export_cmd.export)

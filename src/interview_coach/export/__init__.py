@@ -1,0 +1,1 @@
+"""Exports of the bank: JSONL (the data contract) and a Markdown handbook."""

@@ -1,0 +1,108 @@
+"""Ingest files and folders into a bank: one transaction per file, every problem reported."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..bank.store import Store
+from ..bank.sync import sync_source
+from ..bank.types import SyncReport
+from ..errors import FileMissing, InputError, NoQuestions
+from .parse import parse_lines
+from .reader import MAX_BYTES, TEXT_SUFFIXES, read_document
+
+
+@dataclass(slots=True)
+class FileReport:
+    path: str
+    status: str  # new, updated, unchanged, error
+    items: int = 0
+    answered: int = 0
+    shapes: list[str] = field(default_factory=list)
+    encoding: str | None = None
+    notices: list[tuple[int, str]] = field(default_factory=list)
+    error: str | None = None
+    sync: SyncReport | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "error"
+
+
+@dataclass(slots=True)
+class IngestReport:
+    files: list[FileReport]
+
+    @property
+    def ok(self) -> bool:
+        return all(f.ok for f in self.files)
+
+
+def discover(paths: Iterable[str | Path]) -> list[Path | InputError]:
+    """Files to ingest (folders walked recursively for .md/.markdown/.txt), in order."""
+    out: list[Path | InputError] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            found = []
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found += [Path(root) / f for f in files if f.lower().endswith(TEXT_SUFFIXES) and not f.startswith(".")]
+            out.extend(sorted(found))
+        elif path.exists():
+            out.append(path)
+        else:
+            out.append(FileMissing(str(p), "does not exist"))
+    return out
+
+
+def ingest_file(store: Store, path: Path, max_bytes: int = MAX_BYTES) -> FileReport:
+    name = str(path.resolve())
+    try:
+        doc = read_document(path, max_bytes)
+        result = parse_lines(doc.lines)
+        if not result.items:
+            raise NoQuestions(str(path), "no questions found (is it a question bank?)")
+        notices = [(n.line, n.message) for n in result.notices]
+        _follow_move(store, name, doc.sha256)
+        report = sync_source(store.conn, path=name, sha256=doc.sha256, encoding=doc.encoding, size=doc.size,
+                             shapes=result.shapes, notices=notices, items=result.items)
+    except InputError as e:
+        return FileReport(str(path), "error", error=str(e))
+    return FileReport(
+        name, report.status, items=len(result.items), answered=sum(i.answer is not None for i in result.items),
+        shapes=result.shapes, encoding=doc.encoding, notices=notices, sync=report,
+    )
+
+
+def _follow_move(store: Store, path: str, sha256: str) -> None:
+    """A file moved or renamed unchanged keeps its source (and so its item ids)."""
+    if store.source_hash(path) is not None:
+        return
+    for src in store.sources():
+        if src.sha256 == sha256 and not Path(src.path).exists():
+            store.conn.execute("UPDATE sources SET path = ? WHERE id = ?", (path, src.id))
+            return
+
+
+def ingest_paths(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    max_bytes: int = MAX_BYTES,
+    on_file: Callable[[FileReport, int, int], None] | None = None,
+) -> IngestReport:
+    targets = discover(paths)
+    reports: list[FileReport] = []
+    for k, target in enumerate(targets, start=1):
+        if isinstance(target, InputError):
+            rep = FileReport(target.path, "error", error=str(target))
+        else:
+            rep = ingest_file(store, target, max_bytes)
+        reports.append(rep)
+        if on_file:
+            on_file(rep, k, len(targets))
+    return IngestReport(reports)
