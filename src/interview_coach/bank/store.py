@@ -72,6 +72,13 @@ class Store:
         row = self.conn.execute("SELECT sha256 FROM sources WHERE path = ?", (path,)).fetchone()
         return row[0] if row else None
 
+    def source_counts(self, path: str) -> tuple[int, int]:
+        """(items, answered items) stored for a source."""
+        row = self.conn.execute(
+            "SELECT COUNT(*), COUNT(answer) FROM items JOIN sources ON sources.id = items.source_id "
+            "WHERE sources.path = ?", (path,)).fetchone()
+        return int(row[0]), int(row[1])
+
     def remove_source(self, path: str) -> int:
         n = sync.remove_source(self.conn, path)
         if n is None:

@@ -7,7 +7,7 @@ bodies (a list answered later is matched to its headings); otherwise a generic f
 
 from __future__ import annotations
 
-from ..text.lang import Lang, detect_lang
+from ..text.lang import Lang, chinese_variant, detect_lang
 from . import body as bodies
 from .lines import Kind, Line, classify
 from .model import Anchor, Notice, ParsedItem, ParseResult
@@ -98,8 +98,8 @@ def _assign_sections(lines: list[Line], anchors: list[Anchor], title_idx: int | 
 
 def _lang_default(lines: list[Line]) -> Lang:
     """Script for Chinese text whose characters are common to both scripts: the document's."""
-    sample = "".join(ln.raw for ln in lines[:400])
-    return detect_lang(sample) if detect_lang(sample) in ("zh-Hans", "zh-Hant") else "zh-Hans"
+    sample = "".join(ln.raw for ln in lines[:200])[:4000]
+    return chinese_variant(sample, "zh-Hans")
 
 
 def parse_lines(raw_lines: list[str]) -> ParseResult:

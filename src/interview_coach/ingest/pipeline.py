@@ -63,6 +63,10 @@ def ingest_file(store: Store, path: Path, max_bytes: int = MAX_BYTES) -> FileRep
     name = str(path.resolve())
     try:
         doc = read_document(path, max_bytes)
+        if store.source_hash(name) == doc.sha256:  # unchanged: nothing to parse or store
+            items, answered = store.source_counts(name)
+            return FileReport(name, "unchanged", items=items, answered=answered, encoding=doc.encoding,
+                              sync=SyncReport(name, "unchanged", kept=items))
         result = parse_lines(doc.lines)
         if not result.items:
             raise NoQuestions(str(path), "no questions found (is it a question bank?)")

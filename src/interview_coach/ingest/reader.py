@@ -19,6 +19,7 @@ from ..errors import BinaryFile, EmptyFile, FileMissing, FileTooLarge, Undecodab
 from ..text.script import script_evidence
 
 MAX_BYTES = 20 * 1024 * 1024
+_CONTROLS = bytes(b for b in range(32) if b < 9 or 13 < b < 32 and b != 27)
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
 
 _BOMS = (
@@ -59,7 +60,7 @@ def _looks_binary(data: bytes) -> bool:
     head = data[:8192]
     if b"\x00" in head:
         return True
-    controls = sum(b < 9 or 13 < b < 32 for b in head if b != 27)
+    controls = len(head) - len(head.translate(None, _CONTROLS))
     return controls > len(head) * 0.05
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from operator import ne
 
 import opencc
 
@@ -34,6 +35,6 @@ def script_evidence(text: str) -> tuple[int, int]:
     to_t = to_traditional(text)
     # OpenCC converts character by character for these configs, but phrase rules can
     # change lengths; compare position-wise only when lengths agree.
-    trad = sum(a != b for a, b in zip(text, to_s)) if len(to_s) == len(text) else int(to_s != text)
-    simp = sum(a != b for a, b in zip(text, to_t)) if len(to_t) == len(text) else int(to_t != text)
+    trad = sum(map(ne, text, to_s)) if len(to_s) == len(text) else int(to_s != text)
+    simp = sum(map(ne, text, to_t)) if len(to_t) == len(text) else int(to_t != text)
     return trad, simp
