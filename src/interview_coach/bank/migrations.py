@@ -60,4 +60,56 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX items_norm ON items(norm);
         """,
     ),
+    (
+        "0002_embeddings_links_settings",
+        """
+        CREATE TABLE embeddings (
+            model_id TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            dim INTEGER NOT NULL,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (model_id, content_hash)
+        );
+        CREATE TABLE link_decisions (
+            item_a TEXT NOT NULL,
+            item_b TEXT NOT NULL,
+            decision TEXT NOT NULL CHECK (decision IN ('same', 'different')),
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (item_a, item_b)
+        );
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """,
+    ),
+    (
+        "0003_reviews",
+        """
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            question_id TEXT NOT NULL REFERENCES questions(id),
+            rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+            reviewed_at TEXT NOT NULL,
+            score REAL CHECK (score IS NULL OR score BETWEEN 0 AND 100),
+            answer TEXT,
+            duration_ms INTEGER CHECK (duration_ms IS NULL OR duration_ms >= 0)
+        );
+        CREATE INDEX reviews_question ON reviews(question_id, reviewed_at);
+        CREATE INDEX reviews_time ON reviews(reviewed_at);
+        CREATE TABLE cards (
+            question_id TEXT PRIMARY KEY REFERENCES questions(id) ON DELETE CASCADE,
+            state INTEGER NOT NULL CHECK (state BETWEEN 1 AND 3),
+            step INTEGER,
+            stability REAL NOT NULL,
+            difficulty REAL NOT NULL,
+            due TEXT NOT NULL,
+            last_review TEXT NOT NULL,
+            reviews INTEGER NOT NULL,
+            last_review_id INTEGER NOT NULL,
+            retention REAL NOT NULL
+        );
+        CREATE INDEX cards_due ON cards(due);
+        """,
+    ),
 ]

@@ -25,7 +25,7 @@ MOVE_MIN = 0.75  # ... anywhere in the file
 
 # Tables whose rows keep a canonical question alive when its last item disappears.
 # Later features (reviews, notes, link decisions) register their table here.
-ATTACHMENTS: list[str] = []
+ATTACHMENTS: list[str] = ["reviews"]
 
 
 def keys_of(data: ItemData) -> set[str]:
@@ -66,13 +66,24 @@ def _match_old(new: list[ItemData], old: list[sqlite3.Row]) -> dict[int, sqlite3
     return matched
 
 
-def _question_for(conn: sqlite3.Connection, keys: set[str], seed: str) -> str:
+def _known_keys(conn: sqlite3.Connection, keys: set[str]) -> dict[str, str]:
+    """key -> the first canonical question registered for it, for every known key in `keys`."""
+    found: dict[str, str] = {}
+    ordered = sorted(keys)
+    for i in range(0, len(ordered), 900):
+        part = ordered[i:i + 900]
+        rows = conn.execute(
+            f"SELECT key, question_id FROM question_keys WHERE key IN ({', '.join('?' for _ in part)}) "
+            "ORDER BY rowid DESC", part)
+        for k, qid in rows:
+            found[k] = qid  # rows come newest first, so the oldest registration wins
+    return found
+
+
+def _question_for(conn: sqlite3.Connection, known: dict[str, str], keys: set[str], seed: str) -> str:
     for k in sorted(keys):
-        row = conn.execute(
-            "SELECT question_id FROM question_keys WHERE key = ? ORDER BY rowid LIMIT 1", (k,)
-        ).fetchone()
-        if row:
-            return str(row[0])
+        if k in known:
+            return known[k]
     qid = new_id(conn, "questions", "q", seed)
     conn.execute("INSERT INTO questions (id, created_at) VALUES (?, ?)", (qid, utcnow()))
     return qid
@@ -134,10 +145,12 @@ def sync_source(
                 "ingested_at = ? WHERE id = ?", (*meta, source_id))
             old = conn.execute("SELECT * FROM items WHERE source_id = ?", (source_id,)).fetchall()
         matched = _match_old(parsed, old)
+        all_keys = [keys_of(data) for data in parsed]
+        known = _known_keys(conn, set().union(*all_keys)) if all_keys else {}
         added = updated = kept = 0
         for pos, data in enumerate(parsed):
             norm = key(data.question)
-            keys = keys_of(data)
+            keys = all_keys[pos]
             row = matched.get(pos)
             if row is not None:
                 values = item_values(data)
@@ -149,8 +162,9 @@ def sync_source(
                     updated += 1
                 _add_keys(conn, row["question_id"], keys)
                 continue
-            qid = _question_for(conn, keys, seed=norm or data.question)
+            qid = _question_for(conn, known, keys, seed=norm or data.question)
             _add_keys(conn, qid, keys)
+            known.update({k: qid for k in keys if k not in known})
             iid = new_id(conn, "items", "i", f"{path}\0{norm}\0{pos}", length=10)
             conn.execute(_INSERT, (iid, source_id, qid, pos, norm, *item_values(data)))
             added += 1

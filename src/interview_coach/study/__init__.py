@@ -1,0 +1,1 @@
+"""Study: spaced-repetition scheduling (FSRS), the review log, grading and mock interviews."""

@@ -1,0 +1,1 @@
+"""The web UI and JSON API (server-rendered, over the same library)."""
