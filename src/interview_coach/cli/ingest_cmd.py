@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import dataclasses
+
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -40,6 +42,8 @@ def ingest(
     ctx: typer.Context,
     paths: list[Path] = typer.Argument(..., help="Files or folders (.md, .markdown, .txt; folders recursively)."),
     max_mb: float = typer.Option(MAX_BYTES / 1048576, "--max-mb", help="Skip files larger than this (MB)."),
+    link: bool = typer.Option(True, "--link/--no-link",
+                              help="Link the same question across files and languages (embeds new text)."),
     as_json: bool = JsonOpt,
 ) -> None:
     """Read question banks into the bank: every question, answer and explanation with its lines.
@@ -61,8 +65,15 @@ def ingest(
                     _print_file(f)
 
                 report = ingest_paths(store, paths, max_bytes=int(max_mb * 1048576), on_file=step)
+        linked = None
+        if link and any(f.status in ("new", "updated") for f in report.files):
+            from .search_cmd import relink_bank
+
+            linked = relink_bank(store, quiet=as_json)
         if as_json:
-            emit_json({"ok": report.ok, "files": [_file_json(f) for f in report.files]})
+            emit_json({"ok": report.ok, "files": [_file_json(f) for f in report.files],
+                       "questions": store.stats()["questions"],
+                       "links": dataclasses.asdict(linked) if linked else None})
         else:
             good = [f for f in report.files if f.ok]
             out.print(f"{len(good)} of {len(report.files)} files ingested, "

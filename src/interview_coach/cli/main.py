@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from .. import __version__
-from . import bank_cmd, export_cmd, ingest_cmd
+from . import bank_cmd, config_cmd, export_cmd, ingest_cmd, search_cmd
 
 app = typer.Typer(
     help="Interview Coach: one bilingual bank of GenAI / ML interview questions, from all your files.",
@@ -40,3 +40,11 @@ app.command("list")(bank_cmd.list_)
 app.command("show")(bank_cmd.show)
 app.command("stats")(bank_cmd.stats)
 app.command("export")(export_cmd.export)
+app.command("search")(search_cmd.search)
+app.command("related")(search_cmd.related)
+app.command("link")(search_cmd.link)
+app.command("unlink")(search_cmd.unlink)
+app.command("relink")(search_cmd.relink)
+app.command("glossary")(search_cmd.glossary)
+app.command("config")(config_cmd.config)
+app.command("models")(config_cmd.models)

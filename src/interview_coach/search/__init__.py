@@ -1,0 +1,1 @@
+"""Finding questions: lexical, dense and hybrid search; linking duplicates."""
