@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import typer
+from rich.markup import escape
 
 from ..bank.store import QuestionView
 from ..bank.types import Filters, Item
@@ -45,8 +46,8 @@ def list_(
         p = q.primary
         answers = sum(1 for it in q.items if it.answer)
         flag = "" if answers else "  [yellow](unanswered)[/yellow]"
-        out.print(f"[bold]{q.question_id}[/bold]  {p.question}  [dim]{p.lang} · {len(q.items)} variant(s) · "
-                  f"{answers} answer(s) · {_where(p)}[/dim]{flag}", markup=True)
+        out.print(f"[bold]{q.question_id}[/bold]  {escape(p.question)}  [dim]{p.lang} · {len(q.items)} variant(s) · "
+                  f"{answers} answer(s) · {escape(_where(p))}[/dim]{flag}", markup=True)
     if not views:
         out.print("no questions match")
 
@@ -70,31 +71,42 @@ def show(
     if as_json:
         emit_json({"question_id": q.question_id, "langs": q.langs, "items": [item_record(it) for it in q.items]})
         return
-    out.print(f"[bold]{q.primary.question}[/bold]  [dim]({q.question_id})[/dim]", markup=True)
+    out.print(f"[bold]{escape(q.primary.question)}[/bold]  [dim]({q.question_id})[/dim]", markup=True)
     for it in q.items:
-        out.print(f"\n[cyan]{it.item_id}[/cyan] {it.lang} · {_where(it)} · section: {it.section or '—'}"
+        out.print(f"\n[cyan]{it.item_id}[/cyan] {it.lang} · {escape(_where(it))} · section: {escape(it.section or '—')}"
                   f"{' · no. ' + str(it.number) if it.number is not None else ''}", markup=True)
         out.print(f"  Q: {it.question}")
         for lang, text in it.translations.items():
             if text != it.question:
                 out.print(f"  {lang}: {text}")
         if it.answer:
-            out.print(f"  [green]Answer[/green] ({_where(it, it.answer_line_start, it.answer_line_end)}):", markup=True)
+            out.print(f"  [green]Answer[/green] ({escape(_where(it, it.answer_line_start, it.answer_line_end))}):",
+                      markup=True)
             out.print("    " + it.answer.replace("\n", "\n    "))
         else:
             out.print("  [yellow]no answer in this source[/yellow]", markup=True)
         if it.explanation:
             out.print(f"  [green]Explanation[/green] "
-                      f"({_where(it, it.explanation_line_start, it.explanation_line_end)}):", markup=True)
+                      f"({escape(_where(it, it.explanation_line_start, it.explanation_line_end))}):", markup=True)
             out.print("    " + it.explanation.replace("\n", "\n    "))
 
 
 @handle_errors
 def stats(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
-    """Counts: sources, questions, items, answers, languages and shapes."""
+    """Bank counts (sources, questions, languages, shapes) and study progress: due cards,
+    a 7-day forecast, reviews per day, true retention and per-topic mastery."""
+    from datetime import UTC, datetime
+
+    from ..study import mastery, reviews
+
     with open_store(ctx) as store:
         data = store.stats()
+        study = reviews.stats(store, datetime.now(UTC))
+        topics = mastery.by_topic(store)
     if as_json:
+        data["study"] = study
+        data["topics"] = [{"topic": t.topic, "questions": t.questions, "reviewed": t.reviewed,
+                           "mastered": t.mastered, "mean_score": t.mean_score} for t in topics]
         emit_json(data)
         return
     out.print(f"{data['questions']} canonical questions from {data['items']} items in {data['sources']} sources")
@@ -102,3 +114,16 @@ def stats(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
               f"{data['with_explanation']} with an explanation")
     out.print("languages: " + ", ".join(f"{k} {v}" for k, v in data["by_lang"].items()))
     out.print("shapes: " + ", ".join(f"{k} {v}" for k, v in data["by_shape"].items()))
+    retention = study["true_retention"]
+    out.print(f"\nstudy: {study['due_now']} due now, {study['new']} never reviewed, {study['reviews']} reviews; "
+              f"true retention {'—' if retention is None else f'{retention:.0%}'} "
+              f"(desired {study['desired_retention']:.0%})")
+    out.print("next 7 days: " + "  ".join(f"{d['date'][5:]} {d['due']}" for d in study["forecast"]))
+    recent = study["reviews_per_day"][-7:]
+    out.print("reviews, last 7 days: " + "  ".join(f"{d['date'][5:]} {d['reviews']}" for d in recent))
+    reviewed = [t for t in topics if t.reviewed]
+    if reviewed:
+        out.print("mastery by topic:")
+        for t in reviewed:
+            score = "" if t.mean_score is None else f", mean grade {t.mean_score:.0f}"
+            out.print(f"  {t.topic}: {t.mastered}/{t.questions} mastered ({t.share:.0%}), {t.reviewed} reviewed{score}")

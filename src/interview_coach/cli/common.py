@@ -12,13 +12,14 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..bank.store import Store
 from ..config import default_db
 from ..errors import CoachError
 
-out = Console(soft_wrap=True, highlight=False)
-err = Console(stderr=True, soft_wrap=True, highlight=False)
+out = Console(soft_wrap=True, highlight=False, markup=False)
+err = Console(stderr=True, soft_wrap=True, highlight=False, markup=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -54,7 +55,7 @@ def handle_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except CoachError as e:
-            err.print(f"[red]error:[/red] {e}", markup=True)
+            err.print(f"[red]error:[/red] {escape(str(e))}", markup=True)
             raise typer.Exit(e.exit_code) from None
 
     return wrapper  # type: ignore[return-value]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 
 from ..bank import settings
 from ..providers import registry
@@ -27,7 +28,7 @@ def config(
         emit_json(values)
         return
     for k, v in values.items():
-        out.print(f"{k} = {v}    [dim]{settings.SETTINGS[k].help}[/dim]", markup=True)
+        out.print(f"{k} = {escape(v)}    [dim]{settings.SETTINGS[k].help}[/dim]", markup=True)
 
 
 @handle_errors
@@ -38,4 +39,4 @@ def models(as_json: bool = JsonOpt) -> None:
         emit_json(found)
         return
     for name, desc in found.items():
-        out.print(f"[bold]{name}[/bold]  {desc}", markup=True)
+        out.print(f"[bold]{escape(name)}[/bold]  {escape(desc)}", markup=True)

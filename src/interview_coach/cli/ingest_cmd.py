@@ -7,6 +7,7 @@ from pathlib import Path
 import dataclasses
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from ..ingest.pipeline import FileReport, ingest_paths
@@ -26,15 +27,15 @@ def _file_json(f: FileReport) -> dict[str, object]:
 
 def _print_file(f: FileReport) -> None:
     if not f.ok:
-        err.print(f"[red]✗[/red] {f.error}", markup=True)
+        err.print(f"[red]✗[/red] {escape(f.error or '')}", markup=True)
         return
     change = ""
     if f.sync and f.status == "updated":
         change = f" (+{f.sync.added} ~{f.sync.updated} -{f.sync.removed})"
-    out.print(f"[green]✓[/green] {shown_path(f.path)}: {f.items} questions, {f.answered} answered, "
+    out.print(f"[green]✓[/green] {escape(shown_path(f.path))}: {f.items} questions, {f.answered} answered, "
               f"{', '.join(f.shapes)}, {f.encoding} — {f.status}{change}", markup=True)
     for line, msg in f.notices:
-        err.print(f"  [yellow]![/yellow] {shown_path(f.path)}:{line}: {msg}", markup=True)
+        err.print(f"  [yellow]![/yellow] {escape(shown_path(f.path))}:{line}: {escape(msg)}", markup=True)
 
 
 @handle_errors

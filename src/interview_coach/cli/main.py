@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from .. import __version__
-from . import bank_cmd, config_cmd, export_cmd, ingest_cmd, search_cmd
+from . import bank_cmd, config_cmd, export_cmd, ingest_cmd, search_cmd, study_cmd
 
 app = typer.Typer(
     help="Interview Coach: one bilingual bank of GenAI / ML interview questions, from all your files.",
@@ -48,3 +48,5 @@ app.command("relink")(search_cmd.relink)
 app.command("glossary")(search_cmd.glossary)
 app.command("config")(config_cmd.config)
 app.command("models")(config_cmd.models)
+app.command("grade")(study_cmd.grade)
+app.command("drill")(study_cmd.drill)

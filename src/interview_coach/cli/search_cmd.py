@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import typer
+from rich.markup import escape
 
 from ..bank.store import Store
 from ..search import linking
@@ -41,8 +42,8 @@ def search(
     if not hits:
         out.print("no matches")
     for n, h in enumerate(hits, start=1):
-        out.print(f"{n:>2}. [bold]{h.question_id}[/bold]  {h.text}  [dim]{h.lang} · sim {h.similarity:.2f} · "
-                  f"{shown_path(h.source)}[/dim]", markup=True)
+        out.print(f"{n:>2}. [bold]{h.question_id}[/bold]  {escape(h.text)}  [dim]{h.lang} · sim {h.similarity:.2f} · "
+                  f"{escape(shown_path(h.source))}[/dim]", markup=True)
 
 
 @handle_errors
@@ -62,7 +63,7 @@ def related(
     if not rows:
         out.print("no related questions")
     for q, s, t in rows:
-        out.print(f"[bold]{q}[/bold]  {t}  [dim]sim {s:.2f}[/dim]", markup=True)
+        out.print(f"[bold]{q}[/bold]  {escape(t)}  [dim]sim {s:.2f}[/dim]", markup=True)
 
 
 @handle_errors
@@ -130,4 +131,4 @@ def glossary(
     if not pairs:
         out.print("no glossary terms" + (f" matching {term!r}" if term else ""))
     for p in pairs:
-        out.print(f"{p.zh}  ↔  {p.en}  [dim]({p.count}, {p.source})[/dim]", markup=True)
+        out.print(f"{escape(p.zh_original)}  ↔  {escape(p.en)}  [dim]({p.count}, {p.source})[/dim]", markup=True)

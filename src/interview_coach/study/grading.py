@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import random
 import re
+import sqlite3
 from dataclasses import dataclass, field
 from enum import Enum
 
 import numpy as np
 
 from ..providers.base import EmbeddingModel
+from ..search import vectors
 from . import keypoints as kp
 from ..text.normalize import key
 from .spans import Span, split, weight
@@ -88,17 +90,24 @@ class Reference:
 
 
 class Embedder:
-    """Unit vectors for texts under one or more models, with a per-process cache."""
+    """Unit vectors for texts under one or more models: a per-process cache in front of the
+    bank's content-hash cache (`conn`), so no text is embedded twice."""
 
-    def __init__(self, models: list[EmbeddingModel]) -> None:
+    def __init__(self, models: list[EmbeddingModel], conn: sqlite3.Connection | None = None) -> None:
         self.models = models
+        self.conn = conn
         self._cache: dict[tuple[str, str], np.ndarray] = {}
 
-    def __call__(self, texts: list[str], model: int = 0) -> np.ndarray:
+    def __call__(self, texts: list[str], model: int = 0, persist: bool = False) -> np.ndarray:
+        """Vectors for `texts`; `persist` also stores new ones in the bank (reference texts)."""
         m = self.models[model]
         todo = list(dict.fromkeys(t for t in texts if (m.model_id, t) not in self._cache))
         if todo:
-            for t, v in zip(todo, m.embed(todo, "passage"), strict=True):
+            if self.conn is not None and persist:
+                vecs = vectors.ensure(self.conn, m, todo, "passage")
+            else:
+                vecs = m.embed(todo, "passage")
+            for t, v in zip(todo, vecs, strict=True):
                 self._cache[(m.model_id, t)] = v
         if not texts:
             return np.zeros((0, m.dim), dtype=np.float32)
@@ -132,16 +141,16 @@ class Grader:
         self.background = pool[:BACKGROUND_SPANS]
         flat = [a[:3000] for o in self.others for a in o.answers]
         self._other_owner = np.array([i for i, o in enumerate(self.others) for _ in o.answers], dtype=np.int64)
-        self._other_vecs = [self.embed(flat, m) for m in range(len(self.embed.models))]
-        self._other_q = self.embed([o.questions[0] if o.questions else "" for o in self.others], 0)
-        self._bg = self.embed(self.background, 0) if self.background else None
+        self._other_vecs = [self.embed(flat, m, persist=True) for m in range(len(self.embed.models))]
+        self._other_q = self.embed([o.questions[0] if o.questions else "" for o in self.others], 0, persist=True)
+        self._bg = self.embed(self.background, 0, persist=True) if self.background else None
 
     # -- relevance -----------------------------------------------------------
     def relevance(self, ref: Reference, answer: str, exclude: int | None = None) -> float:
         margins, zs = [], []
         for m in range(len(self.embed.models)):
             a = self.embed([answer[:3000]], m)[0]
-            own = float(np.max(self.embed([r[:3000] for r in ref.answers], m) @ a))
+            own = float(np.max(self.embed([r[:3000] for r in ref.answers], m, persist=True) @ a))
             other = self._other_vecs[m] @ a if len(self._other_vecs[m]) else np.zeros(0)
             if len(other):
                 other = other[self._keep_others(ref, exclude)]
@@ -166,8 +175,8 @@ class Grader:
         cands = kp.candidates(ref.answers)
         if not cands:
             return [], np.zeros((0, 1))
-        vecs = self.embed([c.text for c in cands], 0)
-        q = self.embed(ref.questions[:1], 0)[0] if ref.questions else None
+        vecs = self.embed([c.text for c in cands], 0, persist=True)
+        q = self.embed(ref.questions[:1], 0, persist=True)[0] if ref.questions else None
         keep = kp.deduplicate(cands, vecs, q)
         return [cands[i] for i in keep], vecs[keep]
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from .spans import split, weight
 
-DUPLICATE = 0.85
+DUPLICATE = 0.78
 MAX_POINTS = 14
 
 _TERM = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9\-]*\b|\b[A-Z]{2,}s?\b|\b[A-Za-z]+-[A-Za-z0-9]+\b")

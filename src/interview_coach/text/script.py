@@ -38,3 +38,8 @@ def script_evidence(text: str) -> tuple[int, int]:
     trad = sum(map(ne, text, to_s)) if len(to_s) == len(text) else int(to_s != text)
     simp = sum(map(ne, text, to_t)) if len(to_t) == len(text) else int(to_t != text)
     return trad, simp
+
+
+def to_traditional_display(text: str) -> str:
+    """Simplified → traditional with Taiwan-standard character forms (為, 裡), for reading."""
+    return _converter("s2tw").convert(text) if text else text
