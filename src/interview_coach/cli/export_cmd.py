@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -13,7 +13,7 @@ from ..export import jsonl, markdown
 from .common import err, handle_errors, open_store
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     jsonl = "jsonl"
     md = "md"
 

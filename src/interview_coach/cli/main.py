@@ -50,3 +50,7 @@ app.command("config")(config_cmd.config)
 app.command("models")(config_cmd.models)
 app.command("grade")(study_cmd.grade)
 app.command("drill")(study_cmd.drill)
+
+from . import web_cmd  # noqa: E402  (the web UI; imports FastAPI only when `serve` runs)
+
+app.command("serve")(web_cmd.serve)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..text.lang import Lang
+from ..bank.types import ItemData
 
 
 @dataclass(slots=True)
@@ -23,31 +23,7 @@ class Anchor:
     body_end: int | None = None  # 0-based exclusive end, when the shape knows it
     inline_answer: tuple[str, int] | None = None  # (text, line) for one-line answers (tables)
     listed_line: int | None = None  # where a question list mentioned it first
-    section: str | None = None  # set by shapes that know it (list answered later)
-    section_known: bool = False
-
-
-@dataclass(slots=True)
-class ParsedItem:
-    question: str
-    question_line: int
-    line_start: int
-    line_end: int
-    lang: Lang
-    shape: str
-    number: int | None = None
-    section: str | None = None
-    title: str | None = None
-    translations: dict[str, str] = field(default_factory=dict)
-    answer: str | None = None
-    answer_line_start: int | None = None
-    answer_line_end: int | None = None
-    explanation: str | None = None
-    explanation_line_start: int | None = None
-    explanation_line_end: int | None = None
-    images: list[str] = field(default_factory=list)
-    links: list[str] = field(default_factory=list)
-    listed_line: int | None = None
+    section: str | None = None  # resolved from the headings around it
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +36,6 @@ class Notice:
 
 @dataclass(slots=True)
 class ParseResult:
-    items: list[ParsedItem]
+    items: list[ItemData]
     shapes: list[str]
     notices: list[Notice]

@@ -10,7 +10,8 @@ from __future__ import annotations
 from ..text.lang import Lang, chinese_variant, detect_lang
 from . import body as bodies
 from .lines import Kind, Line, classify
-from .model import Anchor, Notice, ParsedItem, ParseResult
+from ..bank.types import ItemData
+from .model import Anchor, Notice, ParseResult
 from .questionlike import strong
 from .shapes import details, generic, headings, labelled, listed_later, numbered, tables
 
@@ -74,18 +75,17 @@ def _assign_sections(lines: list[Line], anchors: list[Anchor], title_idx: int | 
     stack: list[list] = []  # [level, text, has_plain_questions]
     current_q: Anchor | None = None
     for i, ln in enumerate(lines):
-        a = by_start.get(i)
-        if a is not None:
-            if not a.section_known:
-                sec = None
-                for entry in reversed(stack):
-                    if a.level == 0 or entry[0] < a.level or (entry[0] == a.level and not entry[2]):
-                        sec = entry
-                        break
-                a.section = sec[1] if sec else None
-                if sec is not None and a.level == 0:
-                    sec[2] = True
-            current_q = a
+        here = by_start.get(i)
+        if here is not None:
+            sec = None
+            for entry in reversed(stack):
+                if here.level == 0 or entry[0] < here.level or (entry[0] == here.level and not entry[2]):
+                    sec = entry
+                    break
+            here.section = sec[1] if sec else None
+            if sec is not None and here.level == 0:
+                sec[2] = True
+            current_q = here
             continue
         if ln.kind is not Kind.HEADING or i in owned or i == title_idx:
             continue
@@ -124,13 +124,13 @@ def parse_lines(raw_lines: list[str]) -> ParseResult:
                 ha.translations = la.translations
 
     default_zh = _lang_default(lines)
-    items: list[ParsedItem] = []
+    items: list[ItemData] = []
     for a in anchors:
         if not a.question:
             continue
         b = bodies_of[id(a)]
         q_end = max(a.body_start, a.start + 1)  # question (and translation) lines
-        item = ParsedItem(
+        item = ItemData(
             question=a.question,
             question_line=a.question_line,
             line_start=a.question_line,
@@ -161,7 +161,7 @@ def parse_lines(raw_lines: list[str]) -> ParseResult:
     return ParseResult(items=items, shapes=shapes, notices=_notices(lines, items))
 
 
-def _notices(lines: list[Line], items: list[ParsedItem]) -> list[Notice]:
+def _notices(lines: list[Line], items: list[ItemData]) -> list[Notice]:
     covered: set[int] = set()
     for it in items:
         covered.update(range(it.line_start, it.line_end + 1))

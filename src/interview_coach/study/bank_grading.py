@@ -8,7 +8,8 @@ from ..errors import InvalidInput
 from ..providers import registry
 from .grading import Embedder, Grade, Grader, Reference
 
-GRADING_MODEL = "use"  # fast (ms per sentence) and the best calibrated for sentence matching
+SENTENCE_MODEL = "use"  # fast (ms per sentence) and the best calibrated for sentence matching
+QUESTION_MODEL = "e5"  # matches an answer to the question it answers (query/passage prefixes)
 
 
 def reference_of(q: QuestionView) -> Reference:
@@ -31,7 +32,7 @@ class BankGrader:
         views = store.questions()
         self.refs = {q.question_id: reference_of(q) for q in views}
         self.order = [q.question_id for q in views]
-        self.embedder = Embedder([registry.load(GRADING_MODEL)], store.conn)
+        self.embedder = Embedder([registry.load(SENTENCE_MODEL), registry.load(QUESTION_MODEL)], store.conn)
         self.grader = Grader(self.embedder, [self.refs[q] for q in self.order])
         # the grader keeps only questions with answers in its comparison set, in this order
         answered = [q for q in self.order if self.refs[q].answers]
