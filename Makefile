@@ -5,8 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_HOME ?= .coach-demo
+DEMO_PORT ?= 8000
 
-.PHONY: install demo test lint bench clean
+.PHONY: install system-deps demo test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -16,12 +17,23 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Debian packages the web UI's browser tests drive: the system Chromium and its driver, and a
+# CJK font so screenshots show Chinese. Skipped when Chromium is already installed.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+system-deps:
+	@if [ -x /usr/bin/chromium ]; then :; else \
+		$(SUDO) apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium chromium-driver fonts-wqy-microhei; \
+	fi
+
 demo: install
 	INTERVIEW_COACH_HOME=$(DEMO_HOME) $(BIN)/coach ingest src/interview_coach/sample_bank
 	INTERVIEW_COACH_HOME=$(DEMO_HOME) $(BIN)/coach stats
 	INTERVIEW_COACH_HOME=$(DEMO_HOME) $(BIN)/coach list
+	@echo "Starting the web UI at http://127.0.0.1:$(DEMO_PORT)/ (Ctrl+C stops it)"
+	INTERVIEW_COACH_HOME=$(DEMO_HOME) $(BIN)/coach serve --port $(DEMO_PORT)
 
-test: install
+test: install system-deps
 	$(BIN)/lint-imports
 	$(BIN)/pytest
 

@@ -17,7 +17,7 @@ import pytest
 
 from interview_coach.bank.store import Store
 from interview_coach.export.jsonl import lines
-from interview_coach.ingest.model import ParsedItem
+from interview_coach.bank.types import ItemData
 from interview_coach.ingest.parse import parse_lines
 from interview_coach.ingest.pipeline import ingest_paths
 from interview_coach.ingest.reader import read_document
@@ -42,10 +42,10 @@ class Measure:
 
 @dataclass
 class GoldRun:
-    docs: dict[str, list[ParsedItem]]
+    docs: dict[str, list[ItemData]]
     gold: dict[str, list[dict[str, Any]]]
-    pairs: list[tuple[dict[str, Any], ParsedItem]]  # matched by question line
-    extra: list[tuple[str, ParsedItem]]  # parsed, not in gold
+    pairs: list[tuple[dict[str, Any], ItemData]]  # matched by question line
+    extra: list[tuple[str, ItemData]]  # parsed, not in gold
     missed: list[dict[str, Any]]  # in gold, not parsed
 
 
@@ -54,7 +54,7 @@ def run(seeds_dir: Path, gold_rows: list[dict[str, Any]]) -> GoldRun:
     gold: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in gold_rows:
         gold[row["doc"]].append(row)
-    docs: dict[str, list[ParsedItem]] = {}
+    docs: dict[str, list[ItemData]] = {}
     pairs, extra, missed = [], [], []
     for path in sorted(p for p in seeds_dir.iterdir() if p.is_file()):
         doc = path.name.split("_", 1)[0]

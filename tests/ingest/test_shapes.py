@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from interview_coach.ingest.model import ParsedItem, ParseResult
+from interview_coach.bank.types import ItemData, ParseResult
 from interview_coach.ingest.parse import parse_lines
 from interview_coach.ingest.reader import read_document
 
@@ -146,7 +146,7 @@ def case(request: pytest.FixtureRequest, shapes_dir: Path) -> tuple[str, ParseRe
     return name, _parse(shapes_dir / name), shape, expected
 
 
-def _by_line(result: ParseResult) -> dict[int, ParsedItem]:
+def _by_line(result: ParseResult) -> dict[int, ItemData]:
     return {it.question_line: it for it in result.items}
 
 

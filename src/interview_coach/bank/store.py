@@ -125,16 +125,19 @@ class Store:
         return QuestionView(qid, [item_from_row(r) for r in rows])
 
     def questions(self, filters: Filters | None = None) -> list[QuestionView]:
-        """Canonical questions having at least one item that passes `filters`, in bank order."""
-        grouped: dict[str, list[Item]] = {}
-        for it in self.items(Filters(f.source, f.section, f.lang, f.answered) if (f := filters) else None):
-            grouped.setdefault(it.question_id, []).append(it)
-        views = []
-        for qid in grouped:
-            views.append(self.question(qid))
-        if filters and filters.limit is not None:
-            views = views[: filters.limit]
-        return views
+        """Canonical questions having at least one item that passes `filters`, in bank order,
+        each with all its items (also those the filters do not select)."""
+        f = filters or Filters()
+        selected = self.items(Filters(f.source, f.section, f.lang, f.answered))
+        order = list(dict.fromkeys(it.question_id for it in selected))
+        if f.limit is not None:
+            order = order[: f.limit]
+        everything = self.items() if any((f.source, f.section, f.lang, f.answered is not None)) else selected
+        grouped: dict[str, list[Item]] = {q: [] for q in order}
+        for it in everything:
+            if it.question_id in grouped:
+                grouped[it.question_id].append(it)
+        return [QuestionView(q, grouped[q]) for q in order]
 
     def stats(self) -> dict[str, Any]:
         c = self.conn

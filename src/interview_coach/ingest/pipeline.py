@@ -75,7 +75,7 @@ def ingest_file(store: Store, path: Path, max_bytes: int = MAX_BYTES) -> FileRep
         report = sync_source(store.conn, path=name, sha256=doc.sha256, encoding=doc.encoding, size=doc.size,
                              shapes=result.shapes, notices=notices, items=result.items)
     except InputError as e:
-        return FileReport(str(path), "error", error=str(e))
+        return FileReport(name, "error", error=str(e))
     return FileReport(
         name, report.status, items=len(result.items), answered=sum(i.answer is not None for i in result.items),
         shapes=result.shapes, encoding=doc.encoding, notices=notices, sync=report,

@@ -20,7 +20,7 @@ from .scheduler import CardState, Rating
 RATING_FLOORS = ((85, Rating.Easy), (60, Rating.Good), (35, Rating.Hard))
 
 
-def propose(score: int | None) -> Rating:
+def propose(score: float | None) -> Rating:
     if score is None:
         return Rating.Again
     for floor, rating in RATING_FLOORS:
@@ -58,7 +58,7 @@ class Session:
             self.grader = BankGrader(self.store)
         return self.grader.grade(question_id, answer)
 
-    def rate(self, question_id: str, rating: Rating, *, score: int | None, answer: str | None,
+    def rate(self, question_id: str, rating: Rating, *, score: float | None, answer: str | None,
              duration_ms: int | None) -> CardState:
         return reviews.record(self.store, question_id, rating, self.clock(), score=score,
                               answer=answer, duration_ms=duration_ms)

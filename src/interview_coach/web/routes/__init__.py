@@ -1,0 +1,1 @@
+"""One module per area of the UI. Each has `pages` (HTML) and `api` (JSON, mounted at /api)."""

@@ -1,0 +1,77 @@
+"""The library: canonical questions browsed by section (topic), source and language."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+
+from ...bank import settings
+from ...text.lang import LANGS
+from ..present import LibraryIndex, filter_rows, library_index
+from ..state import AppState, app_state
+from ..templating import render
+
+pages = APIRouter()
+api = APIRouter(tags=["library"])
+
+PAGE_SIZE = 100
+Answered = Literal["yes", "no", ""]
+
+
+def _index(st: AppState) -> tuple[LibraryIndex, str]:
+    with st.bank() as store:
+        script = settings.get(store.conn, "script")
+        return st.cached(("library", script), lambda: library_index(store, script)), script
+
+
+def _answered(value: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(value or "")
+
+
+def _facets(index: LibraryIndex) -> dict[str, Any]:
+    return {"sections": [{"section": s, "questions": n} for s, n in index.sections],
+            "sources": [{"source": s, "questions": n} for s, n in index.sources],
+            "langs": [{"lang": s, "questions": n} for s, n in index.langs],
+            "questions": len(index.rows), "unanswered": index.unanswered}
+
+
+@pages.get("/", response_class=HTMLResponse)
+@pages.get("/library", response_class=HTMLResponse)
+def library_page(
+    request: Request,
+    section: str | None = None,
+    source: str | None = None,
+    lang: Literal["en", "zh-Hans", "zh-Hant", "mixed", ""] | None = None,
+    answered: Answered | None = None,
+    page: int = Query(1, ge=1),
+    st: AppState = Depends(app_state),
+) -> HTMLResponse:
+    index, script = _index(st)
+    rows = filter_rows(index, section=section, source=source, lang=lang or None, answered=_answered(answered))
+    start = (page - 1) * PAGE_SIZE
+    return render(request, "library.html", {
+        "index": index, "rows": rows[start:start + PAGE_SIZE], "total": len(rows), "page": page,
+        "pages": max((len(rows) + PAGE_SIZE - 1) // PAGE_SIZE, 1), "script": script,
+        "filters": {"section": section or "", "source": source or "", "lang": lang or "",
+                    "answered": answered or ""},
+        "langs": LANGS,
+    })
+
+
+@api.get("/questions", summary="List canonical questions, with facets and counts")
+def list_questions(
+    section: str | None = Query(None, description="exact section (topic), as listed in facets"),
+    source: str | None = Query(None, description="exact source path, as listed in facets"),
+    lang: Literal["en", "zh-Hans", "zh-Hant", "mixed"] | None = Query(
+        None, description="questions with a variant or translation in this language"),
+    answered: bool | None = Query(None, description="only answered (true) or unanswered (false) questions"),
+    limit: int = Query(PAGE_SIZE, ge=1, le=10000),
+    offset: int = Query(0, ge=0),
+    st: AppState = Depends(app_state),
+) -> dict[str, Any]:
+    index, script = _index(st)
+    rows = filter_rows(index, section=section, source=source, lang=lang, answered=answered)
+    return {"script": script, "total": len(rows), "offset": offset, "limit": limit,
+            "questions": rows[offset:offset + limit], "facets": _facets(index)}

@@ -1,0 +1,73 @@
+"""A question: the text in the preferred script, its translations, every answer with its file and
+lines, explanations, images from the source's folder, related questions and review history."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, HTMLResponse
+
+from ...bank import settings
+from ...errors import NotFound
+from ...search import linking
+from ...study import reviews
+from ..present import card_json, history_json, question_detail
+from ..security import MEDIA_CSP, source_image
+from ..state import AppState, app_state
+from ..templating import render
+
+pages = APIRouter()
+api = APIRouter(tags=["questions"])
+
+RELATED = 8
+
+
+def detail(st: AppState, ident: str) -> dict[str, Any]:
+    """Everything the question page shows, as data."""
+    now = datetime.now(UTC)
+    with st.bank() as store:
+        script = settings.get(store.conn, "script")
+        q = store.question(ident)
+        data = st.cached(("question", q.question_id, script), lambda: question_detail(q, script))
+        history = history_json(reviews.history(store, q.question_id))
+        card = card_json(reviews.card(store, q.question_id, now)) if history else None
+    engine = st.engine.get(timeout=0)
+    related: list[dict[str, Any]] | None = None
+    if engine is not None:
+        related = []
+        for qid, sim, text in linking.related(engine, q.question_id, RELATED):
+            related.append({"question_id": qid, "similarity": round(sim, 4), "text": text})
+        if related:
+            with st.bank() as store:
+                for r in related:
+                    try:
+                        r["text"] = st.title(store, r["question_id"], script)
+                    except Exception:  # relinked meanwhile: keep the matched text
+                        pass
+    return {**data, "related": related, "history": history, "card": card}
+
+
+@pages.get("/questions/{ident}", response_class=HTMLResponse)
+def question_page(ident: str, request: Request, st: AppState = Depends(app_state)) -> HTMLResponse:
+    data = detail(st, ident)
+    return render(request, "question.html", {"q": data, "script": data["script"]})
+
+
+@api.get("/questions/{ident}", summary="One canonical question with every variant, answer, related question "
+                                         "and the review history")
+def question_api(ident: str, st: AppState = Depends(app_state)) -> dict[str, Any]:
+    return detail(st, ident)
+
+
+@pages.get("/media/{item_id}/{n}")
+def media(item_id: str, n: int, st: AppState = Depends(app_state)) -> FileResponse:
+    """An image an item references, served only from inside its source file's folder."""
+    with st.bank() as store:
+        it = store.item(item_id)
+    if not 0 <= n < len(it.images):
+        raise NotFound(f"item {item_id} has no image {n}")
+    path, kind = source_image(it.source, it.images[n])
+    return FileResponse(path, media_type=kind, headers={"Content-Security-Policy": MEDIA_CSP,
+                                                        "Cache-Control": "private, max-age=300"})
