@@ -18,10 +18,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Debian packages the web UI's browser tests drive: the system Chromium and its driver, and a
-# CJK font so screenshots show Chinese. Skipped when Chromium is already installed.
+# CJK font so screenshots show Chinese. Skipped when both are already installed.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 system-deps:
-	@if [ -x /usr/bin/chromium ]; then :; else \
+	@if [ -x /usr/bin/chromium ] && [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then :; else \
 		$(SUDO) apt-get update -q && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium chromium-driver fonts-wqy-microhei; \
 	fi
