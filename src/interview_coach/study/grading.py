@@ -32,11 +32,13 @@ import numpy as np
 from ..providers.base import EmbeddingModel, Kind
 from ..search import vectors
 from ..text.normalize import key
+from ..text.script import to_simplified
 from . import keypoints as kp
 from .spans import Span, split, weight
 
 DUPLICATE_QUESTION = 0.8  # USE cosine of two question texts that ask the same thing
 ECHO = 0.86  # USE cosine above which an answer sentence just restates the question
+ECHO_EXTRA = 16  # characters around a verbatim question that still make the sentence an echo
 BACKGROUND_SPANS = 400
 COVERED, PARTIAL = 0.65, 0.3  # point credit thresholds for the statuses
 # Relevance margin = USE(answer, our references) − best USE(answer, other references)
@@ -48,6 +50,7 @@ QUESTION_WEIGHT = 2.0
 # Relevance is a smooth step (no ties at zero, so rankings keep the margin's order):
 MARGIN_MID, MARGIN_SCALE = -0.07, 0.025  # 0.5 at this margin; 0.94 at 0.0, 0.04 at -0.15
 Z_MID, Z_SCALE = 1.75, 0.25  # ... times a step on the z-score of "ours" among all references
+ORDER_FLOOR = 0.05  # at most this much relevance below the step, rising with the margin
 OWN_MID, OWN_SCALE = 0.3, 0.04  # ... times a step on the USE cosine with our best reference
 QUESTION_MATCH_CHARS = 600  # the start of an answer says which question it answers; e5 cost grows with length
 NON_ANSWER = 0.7  # USE cosine to a stock "I don't know" that marks a non-answer
@@ -133,6 +136,31 @@ class Embedder:
         return np.stack([self._cache[(m.model_id, kind, t)] for t in texts])
 
 
+def _cut_verbatim(answer: str, questions: list[str]) -> str:
+    """Blank out every verbatim copy of a question text (in either script) inside the answer;
+    offsets of the rest stay where they were."""
+    folded = to_simplified(answer)
+    if len(folded) != len(answer):
+        return answer
+    for q in questions:
+        needle = to_simplified(q).strip().rstrip("?？。.!！ ")
+        if len(needle) < 6:
+            continue
+        start = folded.find(needle)
+        while start >= 0:
+            end = start + len(needle)
+            answer = answer[:start] + " " * len(needle) + answer[end:]
+            folded = folded[:start] + " " * len(needle) + folded[end:]
+            start = folded.find(needle, end)
+    return answer
+
+
+def _restates(span_key: str, question_keys: list[str]) -> bool:
+    """The sentence is (part of) the question, or the question with a few words around it."""
+    return any(span_key in qk or (qk and qk in span_key and len(span_key) - len(qk) <= ECHO_EXTRA)
+               for qk in question_keys)
+
+
 def _without(text: str, spans: list[Span]) -> str:
     """`text` with the given spans cut out (the question echoed inside an answer)."""
     for sp in sorted(spans, key=lambda x: -x.start):
@@ -192,7 +220,10 @@ class Grader:
             other_q = (self._qtext_vecs @ ae)[keep[self._qtext_owner]]
             if len(other_q):
                 margin += QUESTION_WEIGHT * (own_q - float(other_q.max()))
-        return floor * _sigmoid(margin, MARGIN_MID, MARGIN_SCALE) * _sigmoid(z, Z_MID, Z_SCALE)
+        step = _sigmoid(margin, MARGIN_MID, MARGIN_SCALE) * _sigmoid(z, Z_MID, Z_SCALE)
+        # a little credit that keeps the margin's order below the step (no ties at zero)
+        trace = ORDER_FLOOR * _ramp(margin, MARGIN_MID - 0.3, MARGIN_MID)
+        return floor * (step + (1.0 - step) * trace)
 
     def _keep_others(self, ref: Reference, exclude: int | None) -> np.ndarray:
         """Per other question: compare with it unless it is this question or an unlinked duplicate."""
@@ -217,6 +248,10 @@ class Grader:
     def grade(self, ref: Reference, answer: str, exclude: int | None = None) -> Grade:
         points, pvecs = self.points(ref)
         flags: list[str] = []
+        original = answer
+        answer = _cut_verbatim(answer, ref.questions)
+        if answer != original:
+            flags.append("echo")
         spans = split(answer, min_weight=2, clauses=True)
         echoed: list[Span] = []
         if spans and ref.questions:
@@ -224,8 +259,8 @@ class Grader:
             qvecs = self.embed(ref.questions, 0)
             qkeys = [key(q) for q in ref.questions]
             echo = (svecs @ qvecs.T).max(axis=1) >= ECHO
-            echo |= np.array([any(key(sp.text) in qk for qk in qkeys) for sp in spans])
-            if echo.any():
+            echo |= np.array([_restates(key(sp.text), qkeys) for sp in spans])
+            if echo.any() and "echo" not in flags:
                 flags.append("echo")
             echoed = [s for s, e in zip(spans, echo, strict=True) if e]
             spans = [s for s, e in zip(spans, echo, strict=True) if not e]
@@ -244,7 +279,7 @@ class Grader:
         score = 100.0 * relevance * (BASE + (1.0 - BASE) * min(1.0, coverage / FULL_COVERAGE))
         if keyword_list(answer):
             flags.append("keyword list")
-            score = min(score, KEYWORD_LIST_CAP)
+            score = min(score, float(KEYWORD_LIST_CAP))
         if relevance < 0.05:
             flags.append("off topic")
         return Grade(round(score, 1), results, relevance, coverage, flags)

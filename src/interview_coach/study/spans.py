@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'\-+]*|\d+(?:\.\d+)?")
-_LIST = re.compile(r"^\s*(?:[-*+•·]|\d{1,3}[.)、．]|[(（]\d{1,3}[)）])\s+")
+_LIST = re.compile(r"\s*(?:[-*+•·]\s+|\d{1,3}[.)．]\s+|\d{1,3}、\s*|[(（]\d{1,3}[)）]\s*)")
 _HEADING = re.compile(r"^\s*#{1,6}\s+")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>", re.I)
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -21,6 +21,7 @@ _TAG = re.compile(r"<[^>]+>")
 _BOLD_LEAD = re.compile(r"^\*\*([^*]{1,60}?)\*\*\s*[:：]?\s*|^([^:：]{1,30})(?:：|:\s)")
 _SENTENCE = re.compile(r"(?<=[。！？!?；;])\s*|(?<=[.])\s+(?=[A-Z\u4e00-\u9fff])")
 _CLAUSE = re.compile(r"(?<=[，,：:])\s*")
+_MARKS = re.compile(r"\*\*|__|`")
 _SOURCE_LINE = re.compile(r"^(?:圖片來源|图片来源|image source|source|來源|来源|閱讀|阅读|read (?:this|more))", re.I)
 
 LONG = 90  # characters: longer sentences are also offered as clauses
@@ -39,14 +40,48 @@ def weight(text: str) -> int:
     return len(_CJK.findall(text)) + 2 * len(_WORD.findall(text))
 
 
+def clean_map(line: str) -> tuple[str, list[int]]:
+    """Line without Markdown/HTML marks, and for each kept character its index in `line`."""
+    keep = [True] * len(line)
+
+    def drop(a: int, b: int) -> None:
+        for i in range(a, b):
+            keep[i] = False
+
+    for m in _IMAGE.finditer(line):
+        drop(m.start(), m.end())
+    for m in _LINK.finditer(line):
+        if keep[m.start()]:
+            drop(m.start(), m.start(1))  # "["
+            drop(m.end(1), m.end())  # "](url)"
+    for pattern in (_URL, _TAG, _MARKS):
+        for m in pattern.finditer(line):
+            drop(m.start(), m.end())
+    lead = _HEADING.match(line) or _LIST.match(line)
+    if lead:
+        drop(0, lead.end())
+        rest = _LIST.match(line, lead.end())
+        if rest:
+            drop(lead.end(), rest.end())
+    chars: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(line):
+        if not keep[i] or ch in "\r\n":
+            continue
+        if ch.isspace():
+            if not chars or chars[-1] == " ":
+                continue
+            ch = " "
+        chars.append(ch)
+        where.append(i)
+    while chars and chars[-1] == " ":
+        chars.pop()
+        where.pop()
+    return "".join(chars), where
+
+
 def clean(line: str) -> str:
-    line = _IMAGE.sub(" ", line)
-    line = _LINK.sub(r"\1", line)
-    line = _URL.sub(" ", line)
-    line = _TAG.sub("", line)
-    line = _HEADING.sub("", line)
-    line = _LIST.sub("", line)
-    return " ".join(line.replace("**", "").replace("__", "").replace("`", "").split())
+    return clean_map(line)[0]
 
 
 def _is_label(text: str) -> bool:
@@ -72,40 +107,37 @@ def split(text: str, min_weight: int = 4, clauses: bool = False) -> list[Span]:
     for raw in text.splitlines(keepends=True):
         line_start = offset
         offset += len(raw)
-        body = clean(raw)
+        body, where = clean_map(raw)
         if not body or _SOURCE_LINE.match(body) or _is_label(body):
             continue
         lead = None
-        m = _BOLD_LEAD.match(_LIST.sub("", raw.strip()))
+        stripped = raw.strip()
+        listed = _LIST.match(stripped)
+        m = _BOLD_LEAD.match(stripped[listed.end():] if listed else stripped)
         if m:
             lead = (m.group(1) or m.group(2) or "").strip(" :：") or None
-        cursor = 0
+
+        def span(a: int, b: int) -> tuple[int, int]:
+            return line_start + where[a], line_start + where[b - 1] + 1
+
         for a, b in _pieces(body, _SENTENCE):
-            sent = body[a:b].strip()
+            a, b = _strip(body, a, b)
+            sent = body[a:b]
             if weight(sent) < min_weight:
                 continue
-            s0, s1 = locate(raw, sent, cursor)
-            cursor = s1
-            spans.append(Span(sent, line_start + s0, line_start + s1, lead))
+            spans.append(Span(sent, *span(a, b), lead))
             if clauses and len(sent) > LONG:
-                sub = 0
                 for c, d in _pieces(sent, _CLAUSE):
-                    part = sent[c:d].strip()
+                    c, d = _strip(sent, c, d)
+                    part = sent[c:d]
                     if weight(part) >= min_weight and part != sent:
-                        p0, p1 = locate(raw, part, max(s0, sub))
-                        sub = p1
-                        spans.append(Span(part, line_start + p0, line_start + p1, lead))
+                        spans.append(Span(part, *span(a + c, a + d), lead))
     return spans
 
 
-def locate(raw: str, text: str, start: int = 0) -> tuple[int, int]:
-    """Where cleaned `text` sits in `raw` (markup may interleave): from its head to its tail."""
-    head, tail = text[:6], text[-6:]
-    a = raw.find(head, start)
-    if a < 0:
-        a = raw.find(head)
-    if a < 0:
-        a = start
-    b = raw.find(tail, a)
-    b = b + len(tail) if b >= 0 else min(len(raw.rstrip("\n")), a + len(text))
-    return a, max(b, a)
+def _strip(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
