@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from interview_coach.bank.types import ItemData, ParseResult
+from interview_coach.bank.types import ItemData
+from interview_coach.ingest.model import ParseResult
 from interview_coach.ingest.parse import parse_lines
 from interview_coach.ingest.reader import read_document
 
