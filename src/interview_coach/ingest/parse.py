@@ -7,10 +7,10 @@ bodies (a list answered later is matched to its headings); otherwise a generic f
 
 from __future__ import annotations
 
+from ..bank.types import ItemData
 from ..text.lang import Lang, chinese_variant, detect_lang
 from . import body as bodies
 from .lines import Kind, Line, classify
-from ..bank.types import ItemData
 from .model import Anchor, Notice, ParseResult
 from .questionlike import strong
 from .shapes import details, generic, headings, labelled, listed_later, numbered, tables
