@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from interview_coach.bank.store import Store
-from interview_coach.export.jsonl import lines
 from interview_coach.bank.types import ItemData
+from interview_coach.export.jsonl import lines
 from interview_coach.ingest.parse import parse_lines
 from interview_coach.ingest.pipeline import ingest_paths
 from interview_coach.ingest.reader import read_document

@@ -117,8 +117,8 @@ def split(text: str, min_weight: int = 4, clauses: bool = False) -> list[Span]:
         if m:
             lead = (m.group(1) or m.group(2) or "").strip(" :：") or None
 
-        def span(a: int, b: int) -> tuple[int, int]:
-            return line_start + where[a], line_start + where[b - 1] + 1
+        def span(a: int, b: int, base: int = line_start, where: list[int] = where) -> tuple[int, int]:
+            return base + where[a], base + where[b - 1] + 1
 
         for a, b in _pieces(body, _SENTENCE):
             a, b = _strip(body, a, b)
