@@ -25,7 +25,7 @@ Q: What does <script>alert('q')</script> do in a question?
 A: Nothing here. <script>alert('answer')</script> <img src=x onerror="alert('img')">
 <a href="javascript:alert('link')">a link</a> and [md link](javascript:alert('md')) and <div onclick="alert(1)">div</div>
 <iframe src="https://example.com/"></iframe><style>body{display:none}</style>
-<mark style="background: #ADCCFFA6;">highlighted</mark> <mark style="background: url(https://evil.example/x.png)">bg</mark>
+<mark style="background: #FFE08A80;">highlighted</mark> <mark style="background: url(https://evil.example/x.png)">bg</mark>
 
 **bold** and `code` stay; <a href="https://example.com/docs">docs</a> stays.
 """
@@ -63,7 +63,7 @@ def test_raw_html_in_answers_is_sanitised(client: TestClient, tmp_path: Path) ->
     assert not re.search(r"<[^>]+\son\w+\s*=", body), "an event handler survived"
     assert not re.search(r"""(href|src)\s*=\s*["']?\s*javascript:""", body, re.I)
     assert "<iframe" not in body and "<style" not in body and "onerror" not in body
-    assert '<mark style="background:#ADCCFFA6">highlighted</mark>' in body
+    assert '<mark style="background:#FFE08A80">highlighted</mark>' in body
     assert not re.search(r"style=\"[^\"]*url", body)  # no url() in styles
     assert "<mark>bg</mark>" in body
     assert "<strong>bold</strong>" in body and "<code>code</code>" in body
