@@ -91,6 +91,8 @@ def item_pairs(engine: SearchEngine) -> dict[tuple[str, str], float]:
     for a in range(len(vecs)):
         ia = c.item_ids[a]
         for b, s in zip(rows[a], sims[a], strict=True):
+            if not np.isfinite(s) or not 0 <= b < len(vecs):
+                continue  # HNSW pads short result lists
             ib = c.item_ids[int(b)]
             if ib == ia or c.sources[int(b)] == c.sources[a]:
                 continue
