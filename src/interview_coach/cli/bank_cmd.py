@@ -10,8 +10,7 @@ from rich.markup import escape
 from ..bank.store import QuestionView
 from ..bank.types import Filters, Item
 from ..export.jsonl import item_record
-from ..text.lang import LANGS
-from .common import JsonOpt, emit_json, handle_errors, open_store, out, shown_path
+from .common import JsonOpt, check_lang, emit_json, handle_errors, open_store, out, shown_path
 
 
 def _where(it: Item, start: int | None = None, end: int | None = None) -> str:
@@ -20,18 +19,12 @@ def _where(it: Item, start: int | None = None, end: int | None = None) -> str:
     return f"{shown_path(it.source)}:{a}" + (f"-{b}" if b != a else "")
 
 
-def _check_lang(lang: str | None) -> str | None:
-    if lang is not None and lang not in LANGS:
-        raise typer.BadParameter(f"must be one of {', '.join(LANGS)}", param_hint="--lang")
-    return lang
-
-
 @handle_errors
 def list_(
     ctx: typer.Context,
     source: str = typer.Option(None, "--source", help="Only items from sources whose path contains this."),
     section: str = typer.Option(None, "--section", help="Only items whose section contains this."),
-    lang: str = typer.Option(None, "--lang", help="en, zh-Hans, zh-Hant or mixed.", callback=_check_lang),
+    lang: str = typer.Option(None, "--lang", help="en, zh-Hans, zh-Hant or mixed.", callback=check_lang),
     answered: bool = typer.Option(None, "--answered/--unanswered", help="Only questions with / without an answer."),
     limit: int = typer.Option(None, "--limit", "-n", min=1, help="At most this many questions."),
     as_json: bool = JsonOpt,

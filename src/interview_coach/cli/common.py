@@ -17,6 +17,7 @@ from rich.markup import escape
 from ..bank.store import Store
 from ..config import default_db
 from ..errors import CoachError
+from ..text.lang import LANGS
 
 out = Console(soft_wrap=True, highlight=False, markup=False)
 err = Console(stderr=True, soft_wrap=True, highlight=False, markup=False)
@@ -24,6 +25,13 @@ err = Console(stderr=True, soft_wrap=True, highlight=False, markup=False)
 F = TypeVar("F", bound=Callable[..., Any])
 
 JsonOpt = typer.Option(False, "--json", help="Write JSON for programs instead of text for people.")
+
+
+def check_lang(lang: str | None) -> str | None:
+    """Typer callback for --lang options."""
+    if lang is not None and lang not in LANGS:
+        raise typer.BadParameter(f"must be one of {', '.join(LANGS)}", param_hint="--lang")
+    return lang
 
 
 def db_path(ctx: typer.Context) -> Path:

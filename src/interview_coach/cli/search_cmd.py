@@ -10,8 +10,7 @@ from rich.markup import escape
 from ..bank.store import Store
 from ..search import linking
 from ..search.engine import SearchEngine, bank_glossary
-from .bank_cmd import _check_lang
-from .common import JsonOpt, ProgressBar, emit_json, handle_errors, open_store, out, shown_path
+from .common import JsonOpt, ProgressBar, check_lang, emit_json, handle_errors, open_store, out, shown_path
 
 
 def build_engine(store: Store, quiet: bool = False) -> SearchEngine:
@@ -28,7 +27,7 @@ def search(
     ctx: typer.Context,
     query: str = typer.Argument(..., help="Words or a question, in English, 简体 or 繁體."),
     k: int = typer.Option(10, "-k", min=1, max=200, help="How many questions to return."),
-    lang: str = typer.Option(None, "--lang", help="Only match variants in this language.", callback=_check_lang),
+    lang: str = typer.Option(None, "--lang", help="Only match variants in this language.", callback=check_lang),
     source: str = typer.Option(None, "--source", help="Only match items from sources whose path contains this."),
     as_json: bool = JsonOpt,
 ) -> None:

@@ -18,8 +18,7 @@ from ..study.bank_grading import BankGrader
 from ..study.drill import DrillOptions, Session, propose
 from ..study.grading import Grade, Status
 from ..study.scheduler import Rating
-from .bank_cmd import _check_lang
-from .common import JsonOpt, emit_json, handle_errors, open_store, out, shown_path
+from .common import JsonOpt, check_lang, emit_json, handle_errors, open_store, out, shown_path
 
 _MARK = {Status.covered: "[green]✓ covered[/green]", Status.partial: "[yellow]~ partial[/yellow]",
          Status.missing: "[red]✗ missing[/red]"}
@@ -157,7 +156,7 @@ def drill(
     topic: str = typer.Option(None, "--topic", help="Only questions whose section contains this."),
     source: str = typer.Option(None, "--source", help="Only questions from sources whose path contains this."),
     lang: str = typer.Option(None, "--lang", help="Only questions with a variant in this language.",
-                             callback=_check_lang),
+                             callback=check_lang),
     new: int = typer.Option(10, "--new", min=0, help="New (never reviewed) questions to add after the due ones."),
 ) -> None:
     """Drill due questions: type an answer (or Enter to reveal), see it graded, rate it.

@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from ..bank.store import Store
+from ..bank.types import Item
 
 
 @dataclass(slots=True)
@@ -35,9 +36,10 @@ def variants(question: str, translations: dict[str, str]) -> list[str]:
     return list(dict.fromkeys([question, *translations.values()]))
 
 
-def load(store: Store) -> Corpus:
+def load(store: Store, items: list[Item] | None = None) -> Corpus:
+    """The corpus of `items` (default: every item of the bank)."""
     c = Corpus()
-    for it in store.items():
+    for it in store.items() if items is None else items:
         for text in variants(it.question, it.translations):
             c.texts.append(text)
             c.item_ids.append(it.item_id)

@@ -19,6 +19,7 @@ import numpy as np
 
 from ..bank import settings
 from ..bank.store import Store
+from ..bank.types import Item
 from ..providers import registry
 from ..providers.base import EmbeddingModel
 from . import corpus as corpus_mod
@@ -73,7 +74,8 @@ class SearchEngine:
     @classmethod
     def build(cls, store: Store, progress: Callable[[str, int, int], None] | None = None,
               names: list[str] | None = None, approx_from: int = APPROX_FROM) -> SearchEngine:
-        corpus = corpus_mod.load(store)
+        items = store.items()
+        corpus = corpus_mod.load(store, items)
         models = [registry.load(n) for n in (names or model_names(store))]
         matrices, indexes = [], []
         cache = cache_dir(store)
@@ -84,7 +86,7 @@ class SearchEngine:
             path = cache / f"{m.model_id.replace(':', '_').replace('/', '_')}.usearch" if cache else None
             indexes.append(open_index(mat, path, corpus.fingerprint, approx_from))
         lexical = LexicalIndex.build(corpus.texts)
-        return cls(corpus, models, matrices, indexes, lexical, bank_glossary(store, corpus))
+        return cls(corpus, models, matrices, indexes, lexical, bank_glossary(store, corpus, items))
 
     # -- dense helpers ---------------------------------------------------------
     def embed_query(self, query: str) -> list[np.ndarray]:
@@ -144,13 +146,15 @@ def _added_terms(query: str, expanded: str) -> list[str]:
     return [extra] if extra else []
 
 
-def bank_glossary(store: Store, corpus: corpus_mod.Corpus | None = None) -> list[glossary_mod.TermPair]:
+def bank_glossary(store: Store, corpus: corpus_mod.Corpus | None = None,
+                  items: list[Item] | None = None) -> list[glossary_mod.TermPair]:
     """Term pairs mined from the bank: inline glosses in questions and answers, and
     English / Chinese line pairs of bilingual items."""
-    texts = (corpus or corpus_mod.load(store)).texts
-    answers = [r[0] for r in store.conn.execute("SELECT answer FROM items WHERE answer IS NOT NULL")]
+    items = store.items() if items is None else items
+    texts = (corpus or corpus_mod.load(store, items)).texts
+    answers = [it.answer for it in items if it.answer]
     aligned = []
-    for it in store.items():
+    for it in items:
         en = [t for lang, t in it.translations.items() if lang == "en"]
         zh = [t for lang, t in it.translations.items() if lang.startswith("zh")]
         if en and zh:

@@ -27,8 +27,9 @@ from ..bank import sync
 from ..bank.db import transaction, utcnow
 from ..bank.ids import new_id
 from ..bank.store import Store
+from ..bank.sync import keys_of
 from ..text.lang import cjk_count
-from ..text.normalize import key, similarity
+from ..text.normalize import similarity
 from .engine import SearchEngine
 from .index import open_index
 
@@ -154,7 +155,7 @@ def relink(store: Store, engine: SearchEngine) -> LinkReport:
             clusters.union(a, b, check_sources=False)
     by_key: dict[str, str] = {}
     for it in items:  # identical text (after folding) is the same question
-        for k in {key(it.question), *(key(t) for t in it.translations.values())} - {""}:
+        for k in keys_of(it):
             if k in by_key:
                 clusters.union(by_key[k], it.item_id, check_sources=False)
             else:
@@ -211,7 +212,7 @@ def _rebuild_keys(store: Store) -> None:
     conn.execute("DELETE FROM question_keys WHERE question_id IN (SELECT DISTINCT question_id FROM items)")
     rows = []
     for it in store.items():
-        for k in {key(it.question), *(key(t) for t in it.translations.values())} - {""}:
+        for k in keys_of(it):
             rows.append((k, it.question_id))
     conn.executemany("INSERT OR IGNORE INTO question_keys (key, question_id) VALUES (?, ?)", rows)
 
