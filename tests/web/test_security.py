@@ -55,7 +55,7 @@ def test_raw_html_in_answers_is_sanitised(client: TestClient, tmp_path: Path) ->
     doc = tmp_path / "hostile.md"
     doc.write_text(HOSTILE, encoding="utf-8")
     import_paths(client, doc)
-    qid = question_of(client, "What does")
+    qid = question_of(client, "alert('q')")
     html = client.get(f"/questions/{qid}").text
     body = html.split('<main id="main">')[1]
     assert "<script" not in body  # neither the answer's nor the question's
