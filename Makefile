@@ -35,6 +35,8 @@ demo: install
 
 test: install system-deps
 	$(BIN)/lint-imports
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src
 	$(BIN)/pytest
 
 lint: install

@@ -230,3 +230,45 @@ def test_only_cr_and_lf_end_lines() -> None:
                                  "End", "last"]
     assert split_lines("a\n\nb\n") == ["a", "", "b"]
     assert split_lines("a\r\n\r\n") == ["a", ""]
+
+
+# --- damaged and guessed encodings: decoded, and said so ----------------------------
+
+def test_utf8_with_a_stray_byte_stays_utf8_with_a_notice(tmp_path: Path) -> None:
+    data = BOTH_SCRIPTS.encode("utf-8").replace("震荡".encode(), b"\xff" + "震荡".encode())
+    path = tmp_path / "damaged.md"
+    path.write_bytes(data)
+    doc = read_document(path)
+    assert doc.encoding == "utf-8" and "\ufffd震荡" in doc.text
+    line = doc.lines.index(next(x for x in doc.lines if "震荡" in x)) + 1
+    assert doc.notices == ((line, f"1 byte that is not valid UTF-8 replaced by \ufffd (first on line {line})"),)
+    with Store.open(tmp_path / "bank.sqlite3") as store:
+        report = ingest_paths(store, [path])
+        assert report.ok and report.files[0].items == 4
+        assert (line, doc.notices[0][1]) in report.files[0].notices
+
+
+def test_ascii_with_windows_quotes_reads_as_cp1252_with_a_notice(tmp_path: Path) -> None:
+    text = ENGLISH_WITH_GLOSS.replace(" (注意力)", "").replace("Why is positional", "Why is \u201cpositional\u201d")
+    text = text.replace("explicitly", "explicitly, na\u00efvely put")
+    path = tmp_path / "windows.md"
+    path.write_bytes(text.encode("cp1252"))
+    doc = read_document(path)
+    assert doc.text == text and doc.encoding == "cp1252"
+    assert [n for n in doc.notices if "decoded as cp1252" in n[1]]
+
+
+def test_ascii_with_one_stray_high_byte_is_not_silently_guessed(tmp_path: Path) -> None:
+    path = tmp_path / "stray.md"
+    path.write_bytes(ENGLISH_WITH_GLOSS.replace(" (注意力)", "").encode("ascii").replace(b"weighted", b"weighted\xff"))
+    doc = read_document(path)
+    assert doc.notices and "not UTF-8" in doc.notices[0][1]
+    assert _parsed(doc).items[1].question == "Why is positional encoding needed?"
+
+
+def test_many_invalid_bytes_are_not_taken_for_damaged_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "gbk-with-utf8.md"
+    # one UTF-8 character in an otherwise GBK file: the GBK bytes are not "a few stray bytes"
+    path.write_bytes("é\n".encode() + TRADITIONAL.encode("gbk"))
+    doc = read_document(path)
+    assert doc.encoding == "gb18030" and "什麼是過擬合？" in doc.text

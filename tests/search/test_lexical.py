@@ -113,6 +113,31 @@ def test_load_refuses_missing_or_stale_indexes(index: LexicalIndex, tmp_path: Pa
         LexicalIndex.load(tmp_path)
 
 
+def test_cached_index_is_reused_for_the_same_texts_and_rebuilt_for_others(tmp_path: Path) -> None:
+    from interview_coach.search.corpus import Corpus
+    from interview_coach.search.engine import cached_lexical
+
+    def corpus(texts: list[str]) -> Corpus:
+        n = len(texts)
+        return Corpus(texts=texts, item_ids=[f"i{k}" for k in range(n)], question_ids=[f"q{k}" for k in range(n)],
+                      langs=["en"] * n, sources=["s"] * n)
+
+    folder = tmp_path / "bank.index" / "lexical"
+    first = cached_lexical(corpus(DOCS), folder)
+    meta = json.loads((folder / "lexical.json").read_text(encoding="utf-8"))
+    again = cached_lexical(corpus(DOCS), folder)
+    assert again.search("gradient clipping", 3) == first.search("gradient clipping", 3)
+    assert json.loads((folder / "lexical.json").read_text(encoding="utf-8")) == meta
+    changed = cached_lexical(corpus(DOCS + ["What is speculative decoding?"]), folder)
+    assert changed.search("speculative", 1) == [(len(DOCS), changed.search("speculative", 1)[0][1])]
+    assert json.loads((folder / "lexical.json").read_text(encoding="utf-8"))["fingerprint"] != meta["fingerprint"]
+    assert [p.name for p in folder.parent.iterdir()] == ["lexical"]  # no temporary folder left behind
+    # a folder that cannot be created (its parent is a file) only costs the cache
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    assert cached_lexical(corpus(DOCS), blocker / "lexical").search("gradient clipping", 1)[0][0] == 1
+
+
 WORDS = ["attention", "dropout", "梯度", "裁剪", "embedding", "量化", "蒸馏", "token", "beam", "解码"]
 
 

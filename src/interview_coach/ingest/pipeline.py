@@ -70,7 +70,7 @@ def ingest_file(store: Store, path: Path, max_bytes: int = MAX_BYTES) -> FileRep
         result = parse_lines(doc.lines)
         if not result.items:
             raise NoQuestions(str(path), "no questions found (is it a question bank?)")
-        notices = [(n.line, n.message) for n in result.notices]
+        notices = [*doc.notices, *((n.line, n.message) for n in result.notices)]
         _follow_move(store, name, doc.sha256)
         report = sync_source(store.conn, path=name, sha256=doc.sha256, encoding=doc.encoding, size=doc.size,
                              shapes=result.shapes, notices=notices, items=result.items)

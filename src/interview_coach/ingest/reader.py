@@ -3,7 +3,10 @@
 Legacy Chinese encodings (GB18030/GBK, Big5) are tried strictly first and the decoding
 whose characters are typical Chinese wins (charset-normalizer confuses them on short
 texts, e.g. an English bank with one Chinese gloss); other encodings are left to
-charset-normalizer.
+charset-normalizer. Two damaged cases are decided here, with a notice instead of a
+silent guess: UTF-8 text with a few stray invalid bytes (kept as UTF-8, the bytes become
+U+FFFD), and ASCII text with a few Windows-1252 bytes (smart quotes, accents), which
+charset-normalizer tends to read as some other single-byte code page.
 """
 
 from __future__ import annotations
@@ -36,6 +39,12 @@ _BOMS = (
 )
 
 
+# At most this many invalid bytes per 100 non-ASCII characters make "UTF-8 with damage".
+DAMAGED_UTF8_PER_100 = 2
+# At most this share of non-ASCII bytes makes "ASCII with a few Windows-1252 bytes".
+MOSTLY_ASCII = 0.02
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     path: str
@@ -43,6 +52,7 @@ class Document:
     encoding: str
     sha256: str
     size: int
+    notices: tuple[tuple[int, str], ...] = ()  # (line, message) about the decoding
 
     @property
     def lines(self) -> list[str]:
@@ -69,19 +79,59 @@ def _looks_binary(data: bytes) -> bool:
     return controls > len(head) * 0.05
 
 
-def decode(data: bytes, path: str) -> tuple[str, str]:
+def _line_at(data: bytes, offset: int) -> int:
+    """1-based line of byte `offset` (CR, LF and CRLF end a line, as in `split_lines`)."""
+    head = data[:offset]
+    return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
+
+
+def _damaged_utf8(data: bytes) -> tuple[str, tuple[int, str]] | None:
+    """UTF-8 text with a few invalid bytes: (text with U+FFFD for them, notice), else None."""
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError as e:
+        first = _line_at(data, e.start)
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    good = sum(1 for ch in text if ord(ch) > 127) - text.count("\ufffd")
+    if good <= 0 or bad * 100 > good * DAMAGED_UTF8_PER_100:
+        return None
+    what = "byte that is" if bad == 1 else "bytes that are"
+    return text, (first, f"{bad} {what} not valid UTF-8 replaced by \ufffd (first on line {first})")
+
+
+def _mostly_ascii(data: bytes) -> str | None:
+    """ASCII text with a few Windows-1252 bytes (smart quotes, accented letters), else None."""
+    if sum(1 for b in data if b > 127) > len(data) * MOSTLY_ASCII:
+        return None
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+
+
+def _guessed(enc: str) -> tuple[int, str]:
+    return 1, f"not UTF-8: decoded as {enc} (detected); check accented letters and quotes"
+
+
+def decode(data: bytes, path: str) -> tuple[str, str, list[tuple[int, str]]]:
+    """(text, encoding, notices): notices say where the decoding is a guess or lost bytes."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(enc), enc + ("-sig" if enc == "utf-8" else "")
+                return data[len(bom):].decode(enc), enc + ("-sig" if enc == "utf-8" else ""), []
             except UnicodeDecodeError as e:
                 raise Undecodable(path, f"has a {enc} byte-order mark but invalid {enc} at byte {e.start}") from e
     if _looks_binary(data):
         raise BinaryFile(path, "is a binary file, not text")
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
         pass
+    damaged = _damaged_utf8(data)
+    if damaged is not None:
+        return damaged[0], "utf-8", [damaged[1]]
     # Legacy Chinese first: strict GB18030 and Big5, the more typical Chinese wins.
     chinese: list[tuple[float, int, str, str]] = []
     for order, enc in enumerate(("gb18030", "big5", "big5hkscs")):
@@ -95,17 +145,20 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
     if chinese:
         score, _, enc, text = max(chinese)
         if score >= TYPICAL_CHINESE:
-            return text, enc
+            return text, enc, []
+    western = _mostly_ascii(data)
+    if western is not None:
+        return western, "cp1252", [_guessed("cp1252")]
     best = charset_normalizer.from_bytes(data).best()
     if best is not None:
         enc = codecs.lookup(best.encoding).name
         try:
-            return data.decode(enc), enc
+            return data.decode(enc), enc, [_guessed(enc)]
         except (UnicodeDecodeError, LookupError):
             pass
     if chinese:
         _, _, enc, text = max(chinese)
-        return text, enc
+        return text, enc, [_guessed(enc)]
     raise Undecodable(path, "is not valid UTF-8, GB18030 or Big5 and no encoding could be detected")
 
 
@@ -129,7 +182,7 @@ def read_document(path: Path, max_bytes: int = MAX_BYTES) -> Document:
     data = path.read_bytes()
     if not data.strip():
         raise EmptyFile(name, "is empty")
-    text, encoding = decode(data, name)
+    text, encoding, notices = decode(data, name)
     if not text.strip():
         raise EmptyFile(name, "contains only whitespace")
-    return Document(name, text, encoding, content_hash(data), size)
+    return Document(name, text, encoding, content_hash(data), size, tuple(notices))

@@ -11,6 +11,8 @@ cross-lingual recall@1 from 1.00 to 0.33, because BM25 ranks are noise across la
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +22,7 @@ import numpy as np
 from ..bank import settings
 from ..bank.store import Store
 from ..bank.types import Item
+from ..errors import StoreError
 from ..providers import registry
 from ..providers.base import EmbeddingModel
 from . import corpus as corpus_mod
@@ -85,7 +88,7 @@ class SearchEngine:
             matrices.append(mat)
             path = cache / f"{m.model_id.replace(':', '_').replace('/', '_')}.usearch" if cache else None
             indexes.append(open_index(mat, path, corpus.fingerprint, approx_from))
-        lexical = LexicalIndex.build(corpus.texts)
+        lexical = cached_lexical(corpus, cache / "lexical" if cache else None)
         return cls(corpus, models, matrices, indexes, lexical, bank_glossary(store, corpus, items))
 
     # -- dense helpers ---------------------------------------------------------
@@ -139,6 +142,32 @@ class SearchEngine:
         if lang and self.corpus.langs[row] != lang:
             return False
         return not (source and source not in self.corpus.sources[row])
+
+
+def cached_lexical(corpus: corpus_mod.Corpus, folder: Path | None) -> LexicalIndex:
+    """The BM25 index of the corpus, read from `folder` when it was saved there for the same
+    texts, else built and saved (tokenising 100k texts takes seconds; reading it back, less).
+    The cache is only a speed-up: a folder that cannot be written is left alone."""
+    if folder is None:
+        return LexicalIndex.build(corpus.texts)
+    fingerprint = corpus.fingerprint
+    try:
+        return LexicalIndex.load(folder, fingerprint=fingerprint)
+    except StoreError:
+        pass
+    lexical = LexicalIndex.build(corpus.texts)
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix="lexical-", dir=folder.parent))
+    except OSError:
+        return lexical
+    try:
+        lexical.save(tmp, fingerprint)
+        shutil.rmtree(folder, ignore_errors=True)
+        tmp.rename(folder)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return lexical
 
 
 def _added_terms(query: str, expanded: str) -> list[str]:

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from usearch.index import Index
 
 APPROX_FROM = 20_000  # below this, a matrix product is both exact and fast enough
 CONNECTIVITY = 16
@@ -18,7 +22,7 @@ EXPANSION_SEARCH = 256
 
 
 class VectorIndex:
-    def __init__(self, vectors: np.ndarray, approx: object | None = None) -> None:
+    def __init__(self, vectors: np.ndarray, approx: Index | None = None) -> None:
         self.vectors = vectors
         self.approx = approx  # a usearch Index, or None for exact search
 
@@ -37,7 +41,7 @@ class VectorIndex:
             top = np.argpartition(-sims, k - 1)[:k] if k < n else np.arange(n)
             top = top[np.argsort(-sims[top])]
             return top, sims[top]
-        m = self.approx.search(query.astype(np.float32), k)  # type: ignore[attr-defined]
+        m = self.approx.search(query.astype(np.float32), k)
         keys = np.asarray(m.keys, dtype=np.int64)
         return keys, (1.0 - np.asarray(m.distances, dtype=np.float32))
 
@@ -56,11 +60,11 @@ class VectorIndex:
                 idx[start:start + len(block)] = np.take_along_axis(top, order, axis=1)
                 sims[start:start + len(block)] = np.take_along_axis(vals, order, axis=1)
             return idx, sims
-        m = self.approx.search(queries.astype(np.float32), k)  # type: ignore[attr-defined]
+        m = self.approx.search(queries.astype(np.float32), k)
         return np.asarray(m.keys, dtype=np.int64), 1.0 - np.asarray(m.distances, dtype=np.float32)
 
 
-def _build_hnsw(vectors: np.ndarray) -> object:
+def _build_hnsw(vectors: np.ndarray) -> Index:
     from usearch.index import Index
 
     index = Index(ndim=vectors.shape[1], metric="cos", dtype="f32", connectivity=CONNECTIVITY,
@@ -84,7 +88,7 @@ def open_index(vectors: np.ndarray, cache: Path | None, fingerprint: str, approx
                 if meta.get("fingerprint") == fingerprint and meta.get("count") == len(vectors):
                     index = Index.restore(str(cache), view=False)
                     if index is not None and index.size == len(vectors):
-                        index.expansion_search = EXPANSION_SEARCH
+                        index.expansion_search = EXPANSION_SEARCH  # type: ignore[misc]  # has a setter
                         return VectorIndex(vectors, index)
             except (OSError, ValueError, RuntimeError):
                 pass  # stale or damaged: rebuild below
@@ -92,7 +96,7 @@ def open_index(vectors: np.ndarray, cache: Path | None, fingerprint: str, approx
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_name(cache.name + ".part")
-        index.save(str(tmp))  # type: ignore[attr-defined]
+        index.save(str(tmp))
         tmp.replace(cache)
         cache.with_suffix(".json").write_text(json.dumps({"fingerprint": fingerprint, "count": len(vectors)}))
     return VectorIndex(vectors, index)

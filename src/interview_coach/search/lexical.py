@@ -94,20 +94,22 @@ class LexicalIndex:
 
     # -- persistence ----------------------------------------------------------------------
 
-    def save(self, directory: str | Path) -> None:
-        """Write the index into `directory` (created if needed); `load` reads it back."""
+    def save(self, directory: str | Path, fingerprint: str = "") -> None:
+        """Write the index into `directory` (created if needed); `load` reads it back.
+        `fingerprint` names the texts it was built from, for `load` to check."""
         path = Path(directory)
         path.mkdir(parents=True, exist_ok=True)
         if self._bm25 is not None:
             self._bm25.save(path, show_progress=False)
         meta = {"format": _FORMAT, "tokenizer": TOKENIZER_VERSION, "n_docs": self._n_docs,
-                "empty": self._bm25 is None}
+                "empty": self._bm25 is None, "fingerprint": fingerprint}
         (path / _META).write_text(json.dumps(meta), encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: str | Path, *, mmap: bool = False) -> LexicalIndex:
-        """Read an index written by `save`. Raises StoreError when it is missing or was
-        built by another format or tokenizer version (rebuild it from the texts then)."""
+    def load(cls, directory: str | Path, *, fingerprint: str | None = None, mmap: bool = False) -> LexicalIndex:
+        """Read an index written by `save`. Raises StoreError when it is missing, was built
+        by another format or tokenizer version, or (given `fingerprint`) from other texts:
+        rebuild it from the texts then."""
         path = Path(directory)
         try:
             meta = json.loads((path / _META).read_text(encoding="utf-8"))
@@ -118,6 +120,8 @@ class LexicalIndex:
                 f"{path}: lexical index has format {meta.get('format')} / tokenizer {meta.get('tokenizer')}, "
                 f"this version needs {_FORMAT} / {TOKENIZER_VERSION}: rebuild it"
             )
+        if fingerprint is not None and meta.get("fingerprint") != fingerprint:
+            raise StoreError(f"{path}: lexical index was built from other texts")
         if meta.get("empty"):
             return cls(None, int(meta["n_docs"]))
         try:
