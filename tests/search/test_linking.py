@@ -202,3 +202,34 @@ def test_unknown_item_in_link_is_a_clear_error(seeded_cli: Cli, seed_bank: SeedB
     result = seeded_cli("link", "i_nope", "i_neither")
     assert result.exit_code == 3
     assert "i_nope" in result.output
+
+
+def test_an_english_only_bank_links_to_its_chinese_only_translation(
+        seeded_cli: Cli, seed_bank: SeedBank, seeds_dir: Path, copy_docs: Callable[..., Path], tmp_path: Path) -> None:
+    """No shared language: an English bank (001's English lines, written out at run time)
+    against the traditional-Chinese 002 alone, linked with the cross-language threshold."""
+    pairs = [(seed_bank.gold[a], seed_bank.gold[b]) for g in seed_bank.groups
+             for a in g if a.startswith("001") for b in g if b.startswith("002")]
+    assert len(pairs) >= 50
+    english = tmp_path / "english" / "english.md"
+    english.parent.mkdir()
+    english.write_text("# English only\n\n" + "".join(f"{n}. {a['question_en']}\n\n" for n, (a, _) in
+                                                      enumerate(pairs, 1)), encoding="utf-8")
+    seeded_cli("ingest", english.parent)
+    seeded_cli("ingest", copy_docs(next(p for p in seeds_dir.iterdir() if doc_prefix(p.name) == "002")))
+    assert seeded_cli("relink").exit_code == 0
+    with Store.open(seeded_cli.db) as store:
+        items = store.items()
+    by_line = {(doc_prefix(it.source) if it.source.endswith(".txt") else "en", it.question_line): it for it in items}
+    linked = wrong = 0
+    for n, (_, zh) in enumerate(pairs, 1):
+        en_item = by_line[("en", 1 + 2 * n)]
+        zh_item = by_line[("002", zh["question_line"])]
+        linked += en_item.question_id == zh_item.question_id
+    zh_lines = {zh["question_line"]: n for n, (_, zh) in enumerate(pairs, 1)}
+    for it in items:
+        if it.source.endswith(".txt") and it.question_line in zh_lines:
+            partners = [o for o in items if o.question_id == it.question_id and o.item_id != it.item_id]
+            wrong += any(o.question_line != 1 + 2 * zh_lines[it.question_line] for o in partners)
+    print(f"\nEnglish-only 001 lines linked to their 002 twin: {linked}/{len(pairs)}, wrong partners {wrong}")
+    assert linked >= 0.95 * len(pairs) and wrong == 0
