@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lines import Kind, Line, answer_label, explanation_label
+from .lines import Kind, Line, answer_label, explanation_label, reveal_label
 
 _IMAGE_MD = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _IMAGE_HTML = re.compile(r"<img\b[^>]*\bsrc\s*=\s*[\"']([^\"']+)[\"']", re.I)
 _LINK_MD = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_DETAILS_OPEN = re.compile(r"^\s*<details\b[^>]*>", re.I)
+_SUMMARY = re.compile(r"<summary\b[^>]*>(.*?)</summary\s*>", re.I | re.S)
+_DETAILS_CLOSE = re.compile(r"</details\s*>\s*$", re.I)
+_TAGS = re.compile(r"<[^>]+>")
 _URL = re.compile(r"https?://[^\s<>()\[\]\"'，。；）]+")
 
 
@@ -32,12 +36,19 @@ def _is_boundary(line: Line) -> bool:
     return line.kind is Kind.SEPARATOR and line.indent < 2
 
 
+_BREAK = re.compile(r"^<br\s*/?>$", re.I)
+
+
+def _filler(line: Line) -> bool:
+    return line.blank or line.kind is Kind.SEPARATOR or bool(_BREAK.match(line.text))
+
+
 def _trim(lines: list[Line]) -> list[Line]:
-    """Drop blank lines and separators (of any indentation) at both ends."""
+    """Drop blank lines, separators (of any indentation) and lone `<br/>` at both ends."""
     start, end = 0, len(lines)
-    while start < end and (lines[start].blank or lines[start].kind is Kind.SEPARATOR):
+    while start < end and _filler(lines[start]):
         start += 1
-    while end > start and (lines[end - 1].blank or lines[end - 1].kind is Kind.SEPARATOR):
+    while end > start and _filler(lines[end - 1]):
         end -= 1
     return lines[start:end]
 
@@ -82,12 +93,44 @@ def _span_text(lines: list[Line], label_inline: str | None) -> tuple[str, tuple[
     return render(trimmed), (trimmed[0].no, trimmed[-1].no)
 
 
+def _unwrap_reveal(content: list[Line]) -> tuple[list[Line], str | None] | None:
+    """`<details><summary>Answer</summary> … </details>` around an answer: the wrapper is
+    its label. Returns (lines inside, inline text after the summary or None), or None."""
+    if not _DETAILS_OPEN.match(content[0].raw):
+        return None
+    joined = ""
+    for k, ln in enumerate(content[:4]):
+        joined += ln.raw + "\n"
+        m = _SUMMARY.search(joined)
+        if m:
+            break
+    else:
+        return None
+    if not reveal_label(" ".join(_TAGS.sub("", m.group(1)).split())):
+        return None
+    inner = list(content[k + 1:])
+    if inner and _DETAILS_CLOSE.search(inner[-1].raw) and not _DETAILS_CLOSE.sub("", inner[-1].raw).strip():
+        inner.pop()
+    after = _DETAILS_CLOSE.sub("", joined[m.end():]).strip()
+    return _trim(inner), after or None
+
+
 def extract(lines: list[Line]) -> Body:
     """Answer (after an optional label) and explanation (after a `解析` label)."""
     body = Body()
     content = _trim(lines)
     if not content:
         return body
+    wrapped = _unwrap_reveal(content)
+    if wrapped is not None:
+        inner, after = wrapped
+        if after is not None:  # "<details><summary>Answer</summary> text </details>" on one line
+            body.answer, body.answer_span = after, (content[0].no, content[0].no)
+            body.images, body.links = references(after)
+            return body
+        content = inner
+        if not content:
+            return body
     # the body ends at the first column-0 separator that follows content
     for i, ln in enumerate(content):
         if _is_boundary(ln):

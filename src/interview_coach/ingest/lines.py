@@ -141,8 +141,9 @@ def classify(lines: list[str]) -> list[Line]:
 
 # --- labels -----------------------------------------------------------------
 
-_COLON = r"[ \t]*(?:\*\*)?[ \t]*[:：][ \t]*(?:\*\*)?"
-_LEAD = r"^(?:[-*+][ \t]+)?(?:\*\*|__)?[ \t]*"
+_COLON = r"[ \t]*(?:\*\*|\*|__|_)?[ \t]*[:：][ \t]*(?:\*\*|\*|__|_)?"
+# optional quote mark, bullet and emphasis before a label: "> * **A:**", "- *A:*"
+_LEAD = r"^(?:>[ \t]*)?(?:[-*+][ \t]+)?(?:\*\*|\*|__|_)?[ \t]*"
 
 
 def _label(words: str, colon_required: str = "") -> re.Pattern[str]:
@@ -191,3 +192,17 @@ def question_label(line: Line) -> str | None:
         return None
     text = line.body if line.kind is Kind.HEADING else line.text
     return _match(_QUESTION, text)
+
+
+_REVEAL = re.compile(
+    r"^(?:click\s+(?:here\s+)?(?:to\s+|for\s+)?)?(?:show|see|view|reveal|expand|toggle|display)?\s*"
+    r"(?:the\s+)?(?:answer|answers|solution|solutions|hint|explanation)\b[\s:：.!]*$"
+    r"|^(?:点击|點擊|点此|點此)?(?:查看|展开|展開|显示|顯示|看)?(?:参考)?(?:答案|解答|解析|參考答案)[\s:：.。!！]*$",
+    re.IGNORECASE,
+)
+
+
+def reveal_label(text: str) -> bool:
+    """A `<summary>` that only says where the answer is ("Answer", "Show answer", "点击查看答案")."""
+    t = strip_bold(text).strip()
+    return bool(_REVEAL.match(t)) or _match(_ANSWER, t) == ""

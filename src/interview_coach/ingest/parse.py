@@ -13,7 +13,7 @@ from . import body as bodies
 from .lines import Kind, Line, classify
 from .model import Anchor, Notice, ParseResult
 from .questionlike import strong
-from .shapes import details, generic, headings, labelled, listed_later, numbered, tables
+from .shapes import bold, details, generic, headings, labelled, listed_later, numbered, tables
 
 
 def _doc_title(lines: list[Line]) -> int | None:
@@ -47,7 +47,7 @@ def _find_anchors(lines: list[Line]) -> list[Anchor]:
             for j in range(a.start, a.body_end):
                 allowed[j] = False
     nums = numbered.find(lines, allowed)
-    found = heads + nums
+    found = heads + bold.combine(bold.find(lines, allowed), nums, lines)
     # labelled questions win unless they are a few stray labels inside other answers
     if len(labels) >= 2 and len(labels) * 2 >= len(found) or (labels and not found):
         return anchors + labels

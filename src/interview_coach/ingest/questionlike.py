@@ -8,6 +8,7 @@ Chinese text ("…如何…", "…哪些…").
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _EN_OPENERS = (
     "what", "how", "why", "when", "where", "which", "who", "whom", "whose", "can", "could",
@@ -35,9 +36,16 @@ def clean(text: str) -> str:
     return text.replace("**", "").replace("__", "").strip().strip("*_`").strip()
 
 
+def _trailing_marks(text: str) -> str:
+    """Drop closing brackets, quotes, emphasis and emoji (difficulty marks like 👶 ⭐️ 🚀)."""
+    end = len(text)
+    while end and (text[end - 1] in " \t*_)）]】\"”'" or unicodedata.category(text[end - 1]) in ("So", "Sk", "Mn", "Cf")):
+        end -= 1
+    return text[:end]
+
+
 def strong(text: str) -> bool:
-    t = clean(text).rstrip(" \t*_)）]】\"”'")
-    return t.endswith(("?", "？"))
+    return _trailing_marks(clean(text)).endswith(("?", "？"))
 
 
 def weak(text: str) -> bool:

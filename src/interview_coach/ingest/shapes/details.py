@@ -1,10 +1,14 @@
-"""`<details><summary>Question</summary> answer </details>` blocks."""
+"""`<details><summary>Question</summary> answer </details>` blocks.
+
+A block whose summary only says "Answer" / "Show answer" / "点击查看答案" is not a question:
+it wraps the answer of the question before it, and is left to that question's body.
+"""
 
 from __future__ import annotations
 
 import re
 
-from ..lines import Line
+from ..lines import Line, reveal_label
 from ..model import Anchor
 
 _OPEN = re.compile(r"<details\b", re.I)
@@ -41,6 +45,9 @@ def find(lines: list[Line]) -> list[Anchor]:
         while end < len(lines) and not _CLOSE.search(lines[end].raw):
             end += 1
         question = _clean(m.group(1))
+        if reveal_label(question):
+            i = j + 1  # an answer wrapper: the question before it owns the block
+            continue
         number = None
         nm = _NUM.match(question)
         if nm:

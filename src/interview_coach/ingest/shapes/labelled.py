@@ -59,14 +59,16 @@ def find(lines: list[Line], allowed: list[bool]) -> list[Anchor]:
         while k >= 0 and lines[k].blank:
             k -= 1
         prev = lines[k] if k >= 0 else None
+        short = bool(_SHORT.match(ln.text) or m)
         if (
             prev is not None and prev.kind is Kind.HEADING
-            and (prev.number is not None or questionlike(prev.body))
+            # a numbered heading titles a `面试题：` block; above `Q:` pairs it is a section
+            and (questionlike(prev.body) or (prev.number is not None and not short))
             and (prev.level < ln.level if ln.kind is Kind.HEADING else i - k <= 2)
         ):
             start, title = k, prev.body
             number = prev.number if number is None else number
-        shape = "qa_pairs" if _SHORT.match(ln.text) or m else "interview_blocks"
+        shape = "qa_pairs" if short else "interview_blocks"
         anchors.append(Anchor(
             shape=shape,
             question=" ".join(t for _, t in q_lines).strip(),

@@ -1,7 +1,9 @@
 """Numbered questions: `1. …`, `**7.** …`, `1、…`, `(3) …`, with or without an answer label.
 
 Numbered sub-lists inside answers are told apart from questions by the numbering
-sequence, indentation and by whether the line reads like a question at all.
+sequence, indentation and by whether the line reads like a question at all. A topic
+line whose indented sub-list asks the questions (`5. k-means clustering.` then
+`   1. How would you choose k?` …) is one question: the topic and its sub-questions.
 """
 
 from __future__ import annotations
@@ -23,6 +25,30 @@ def _followed_by_answer(lines: list[Line], idx: int) -> bool:
     return False
 
 
+def sub_questions(lines: list[Line], idx: int) -> tuple[list[str], int]:
+    """The indented list right under line `idx` when it asks questions (at least half of
+    its entries end with a question mark, and it holds nothing but list entries): its
+    entries and the index after it; else ([], idx + 1)."""
+    top = lines[idx].indent
+    entries: list[str] = []
+    j = idx + 1
+    while j < len(lines):
+        ln = lines[j]
+        if ln.blank:
+            j += 1
+            continue
+        if ln.indent <= top or ln.kind not in (Kind.NUMBERED, Kind.BULLET) or answer_label(ln) is not None:
+            break
+        entries.append(ln.body)
+        j += 1
+    asking = sum(strong(e) for e in entries)
+    if not entries or asking * 2 < len(entries):
+        return [], idx + 1
+    while j > idx + 1 and lines[j - 1].blank:
+        j -= 1
+    return entries, j
+
+
 def find(lines: list[Line], allowed: list[bool]) -> list[Anchor]:
     """Numbered questions among lines where `allowed[i]` is true."""
     anchors: list[Anchor] = []
@@ -39,7 +65,8 @@ def find(lines: list[Line], allowed: list[bool]) -> list[Anchor]:
             expected, in_body = None, False
         elif ln.kind is Kind.NUMBERED and ln.indent <= 1 and ln.body:
             translations, body_start = bilingual.attach(lines, i, ln.body)
-            firm = strong(ln.body) or bool(translations) or _followed_by_answer(lines, i)
+            subs, after_subs = ([], body_start) if translations else sub_questions(lines, i)
+            firm = strong(ln.body) or bool(translations) or bool(subs) or _followed_by_answer(lines, i)
             asks = firm or weak(ln.body)
             in_sequence = expected is None or ln.number == expected
             definition = definition_like(ln.body) and not firm
@@ -48,9 +75,11 @@ def find(lines: list[Line], allowed: list[bool]) -> list[Anchor]:
             else:
                 ok = (asks or in_sequence) and not definition
             if ok:
+                if subs:
+                    body_start = after_subs
                 anchors.append(Anchor(
                     shape="bilingual_pairs" if translations else "numbered",
-                    question=ln.body,
+                    question=" ".join([ln.body, *subs]),
                     question_line=ln.no,
                     start=i,
                     body_start=body_start,
