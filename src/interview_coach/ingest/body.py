@@ -37,14 +37,15 @@ def _is_boundary(line: Line) -> bool:
 
 
 _BREAK = re.compile(r"^<br\s*/?>$", re.I)
+_PLACEHOLDER = re.compile(r"^(?:[-*+]\s*|\d{1,3}[.)、]\s*)?(?:\.{3,}|…+)$")  # "3. ..." (a list to be continued)
 
 
 def _filler(line: Line) -> bool:
-    return line.blank or line.kind is Kind.SEPARATOR or bool(_BREAK.match(line.text))
+    return line.blank or line.kind is Kind.SEPARATOR or bool(_BREAK.match(line.text) or _PLACEHOLDER.match(line.text))
 
 
 def _trim(lines: list[Line]) -> list[Line]:
-    """Drop blank lines, separators (of any indentation) and lone `<br/>` at both ends."""
+    """Drop blank lines, separators (of any indentation), lone `<br/>` and `...` at both ends."""
     start, end = 0, len(lines)
     while start < end and _filler(lines[start]):
         start += 1
@@ -98,19 +99,20 @@ def _unwrap_reveal(content: list[Line]) -> tuple[list[Line], str | None] | None:
     its label. Returns (lines inside, inline text after the summary or None), or None."""
     if not _DETAILS_OPEN.match(content[0].raw):
         return None
-    joined = ""
-    for k, ln in enumerate(content[:4]):
-        joined += ln.raw + "\n"
+    joined, m, k = "", None, 0
+    for k in range(min(4, len(content))):
+        joined += content[k].raw + "\n"
         m = _SUMMARY.search(joined)
         if m:
             break
-    else:
+    if m is None:
         return None
     if not reveal_label(" ".join(_TAGS.sub("", m.group(1)).split())):
         return None
-    inner = list(content[k + 1:])
-    if inner and _DETAILS_CLOSE.search(inner[-1].raw) and not _DETAILS_CLOSE.sub("", inner[-1].raw).strip():
-        inner.pop()
+    close = next((c for c in range(k + 1, len(content)) if _DETAILS_CLOSE.search(content[c].raw)), len(content))
+    inner = list(content[k + 1:close])
+    if close < len(content) and _DETAILS_CLOSE.sub("", content[close].raw).strip():
+        inner.append(content[close])  # text before the closing tag on its line
     after = _DETAILS_CLOSE.sub("", joined[m.end():]).strip()
     return _trim(inner), after or None
 

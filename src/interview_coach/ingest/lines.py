@@ -43,7 +43,10 @@ class Line:
         return self.kind is Kind.BLANK
 
 
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+# "## title"; also "###2、title" (no space before a number, common in Chinese banks)
+_HEADING = re.compile(r"^(#{1,6})(?:[ \t]+|(?=\d{1,3}(?:\.\d{1,3})*[ \t]*[、.．]))(.*?)[ \t]*#*[ \t]*$")
+# "3.4.2 title": a dotted section number in a heading; the last part is the item's number
+_DOTTED = re.compile(r"^(?:\*\*)?(\d{1,3}(?:\.\d{1,3}){1,3})\.?(?:\*\*)?[ \t]+(?=\S)")
 _SEPARATOR = re.compile(r"^(?:-{3,}|\*{3,}|_{3,}|={3,}|(?:- ){2,}-|(?:\* ){2,}\*)$")
 _FENCE = re.compile(r"^(```|~~~)")
 _BULLET = re.compile(r"^[-*+•·][ \t]+\S")
@@ -54,6 +57,9 @@ _NUMBERED = re.compile(
     r"|\s*[、)）](?P<close2>\*\*)?[ \t]*)"
     r"(?P<rest>\S.*)$"
 )
+# Docusaurus / Starlight admonitions: ":::tip" … ":::", ":::note[Title]{attrs}"
+_DIRECTIVE_FENCE = re.compile(r"^:{3,}[ \t]*[\w-]*[ \t]*$")
+_DIRECTIVE_TITLE = re.compile(r"^:{3,}[ \t]*[\w-]+\[(.+)\](?:\{[^}]*\})?[ \t]*$")
 _BOLD_WRAP = re.compile(r"^\*\*(.+?)\*\*[ \t]*$")
 _EMPH_WRAP = re.compile(r"^(\*\*|__|\*|_)(.+)\1$")
 
@@ -111,14 +117,21 @@ def classify(lines: list[str]) -> list[Line]:
             in_fence = fence.group(1)
             out.append(Line(i, raw, indent, Kind.CODE))
             continue
-        if not stripped:
+        if not stripped or _DIRECTIVE_FENCE.match(stripped):  # ":::tip" / ":::" frame text only
             out.append(Line(i, raw, indent, Kind.BLANK))
+            continue
+        directive = _DIRECTIVE_TITLE.match(stripped)
+        if directive:  # ":::note[Question: …]{.cls}": the title is the line's text
+            out.append(Line(i, raw, indent, Kind.TEXT, body=strip_bold(directive.group(1))))
             continue
         if indent < 4:
             h = _HEADING.match(stripped)
             if h:
                 body = h.group(2)
                 num = parse_numbered(body)
+                dotted = None if num else _DOTTED.match(body)
+                if dotted:
+                    num = int(dotted.group(1).split(".")[-1]), strip_bold(body[dotted.end():])
                 number, body = (num if num else (None, strip_bold(body)))
                 out.append(Line(i, raw, indent, Kind.HEADING, len(h.group(1)), number, body))
                 continue
@@ -190,7 +203,7 @@ def explanation_label(line: Line) -> str | None:
 def question_label(line: Line) -> str | None:
     if line.kind in (Kind.CODE, Kind.BLANK, Kind.TABLE):
         return None
-    text = line.body if line.kind is Kind.HEADING else line.text
+    text = line.body if line.kind is Kind.HEADING or line.text.startswith(":::") else line.text
     return _match(_QUESTION, text)
 
 

@@ -5,8 +5,12 @@ Either language may come first (`1. What is X?` / `什么是X？` or the reverse
 
 from __future__ import annotations
 
+import re
+
 from ...text.lang import cjk_count, detect_lang
 from ..lines import Kind, Line, answer_label, explanation_label, question_label
+
+_MARKUP = re.compile(r"^(?:</?[a-zA-Z][^>]*>\s*)+$|^!\[")
 
 
 def _side(text: str) -> str | None:
@@ -25,6 +29,8 @@ def translation_after(lines: list[Line], idx: int, question: str) -> tuple[str, 
     if nxt.kind not in (Kind.TEXT, Kind.BULLET) or nxt.indent > lines[idx].indent + 3:
         return None
     if answer_label(nxt) is not None or explanation_label(nxt) is not None or question_label(nxt) is not None:
+        return None
+    if _MARKUP.match(nxt.text):  # "<details>", "![figure](…)": markup, not a translation
         return None
     a, b = _side(question), _side(nxt.body)
     if a is None or b is None or a == b:

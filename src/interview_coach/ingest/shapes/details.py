@@ -2,6 +2,7 @@
 
 A block whose summary only says "Answer" / "Show answer" / "点击查看答案" is not a question:
 it wraps the answer of the question before it, and is left to that question's body.
+A block holding other blocks is a folded section, not a question.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ def find(lines: list[Line]) -> list[Anchor]:
         end = j + 1
         while end < len(lines) and not _CLOSE.search(lines[end].raw):
             end += 1
+        if any(_OPEN.search(lines[k].raw) for k in range(j + 1, min(end, len(lines)))):
+            i = j + 1  # a container of other blocks ("<summary>Chapter 2</summary>"): look inside
+            continue
         question = _clean(m.group(1))
         if reveal_label(question):
             i = j + 1  # an answer wrapper: the question before it owns the block

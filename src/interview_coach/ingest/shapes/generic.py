@@ -1,26 +1,38 @@
-"""Fallback: any short line ending with a question mark starts a question."""
+"""Fallback: any short line ending with a question mark starts a question.
+
+A list entry at the same indentation as such questions that asks in the imperative
+("- Explain the confusion matrix.", "- 简述 BN 的作用") is one of them too: a list of
+questions mixes both forms, while answers sit deeper.
+"""
 
 from __future__ import annotations
 
 from ..lines import Kind, Line
 from ..model import Anchor
-from ..questionlike import strong
+from ..questionlike import definition_like, strong, weak
 from . import bilingual
+
+_KINDS = (Kind.TEXT, Kind.BULLET, Kind.NUMBERED, Kind.HEADING)
+_LIST = (Kind.BULLET, Kind.NUMBERED)
+
+
+def _text(ln: Line) -> str:
+    return ln.body or ln.text
 
 
 def find(lines: list[Line], allowed: list[bool]) -> list[Anchor]:
+    def candidate(ln: Line, i: int) -> bool:
+        return allowed[i] and ln.kind in _KINDS and ln.indent <= 1 and len(_text(ln)) <= 300
+
+    asking_lists = {(ln.kind, ln.indent) for i, ln in enumerate(lines)
+                    if ln.kind in _LIST and candidate(ln, i) and strong(_text(ln))}
     anchors: list[Anchor] = []
     i = 0
     while i < len(lines):
         ln = lines[i]
-        text = ln.body or ln.text
-        if (
-            allowed[i]
-            and ln.kind in (Kind.TEXT, Kind.BULLET, Kind.NUMBERED, Kind.HEADING)
-            and ln.indent <= 1
-            and strong(text)
-            and len(text) <= 300
-        ):
+        text = _text(ln)
+        sibling = (ln.kind, ln.indent) in asking_lists and weak(text) and not definition_like(text)
+        if candidate(ln, i) and (strong(text) or sibling):
             translations, body_start = bilingual.attach(lines, i, text)
             anchors.append(Anchor(
                 shape="bilingual_pairs" if translations else "generic",

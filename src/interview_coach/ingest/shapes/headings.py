@@ -1,6 +1,10 @@
 """A heading per question: `## What is attention?`, `### 3. 什麼是RLHF？`.
 
 Deeper headings, numbered lists and `---` inside a question's body are answer text.
+A level whose question headings have (nearly) no bodies is a list of questions written
+as headings: there, every heading of that level is a question, with or without "?"
+("#### 手写Kmeans", "#### Limitation of RNN") — a section heading cannot be empty and
+sit at the level of the questions it would hold.
 """
 
 from __future__ import annotations
@@ -28,7 +32,9 @@ def find(lines: list[Line]) -> list[Anchor]:
     if len(firm) < 2:
         return []
     levels = {h.level for h in firm}
-    picked = [h for h in heads if h in firm or (h.level in levels and weak(h.body) and h.number is None)]
+    listed = _question_lists(lines, firm)
+    picked = [h for h in heads if h in firm or h.level in listed
+              or (h.level in levels and weak(h.body) and h.number is None)]
     return [
         Anchor(
             shape="heading_per_question",
@@ -41,6 +47,25 @@ def find(lines: list[Line]) -> list[Anchor]:
         )
         for h in picked
     ]
+
+
+def _empty_body(lines: list[Line], h: Line) -> bool:
+    for ln in lines[h.no:]:
+        if ln.kind is Kind.HEADING:
+            return True
+        if not ln.blank and ln.kind is not Kind.SEPARATOR:
+            return False
+    return True
+
+
+def _question_lists(lines: list[Line], firm: list[Line]) -> set[int]:
+    """Levels with at least 3 question headings, 80 % or more of them without a body."""
+    out = set()
+    for level in {h.level for h in firm}:
+        at = [h for h in firm if h.level == level]
+        if len(at) >= 3 and sum(_empty_body(lines, h) for h in at) >= 0.8 * len(at):
+            out.add(level)
+    return out
 
 
 def body_end(lines: list[Line], anchor: Anchor, limit: int) -> int:

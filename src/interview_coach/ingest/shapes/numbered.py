@@ -8,10 +8,14 @@ line whose indented sub-list asks the questions (`5. k-means clustering.` then
 
 from __future__ import annotations
 
+import re
+
 from ..lines import Kind, Line, answer_label
 from ..model import Anchor
 from ..questionlike import definition_like, strong, weak
 from . import bilingual
+
+_WORD = re.compile(r"[^\W_]")  # "3. ..." placeholders ask nothing
 
 
 def _followed_by_answer(lines: list[Line], idx: int) -> bool:
@@ -63,7 +67,7 @@ def find(lines: list[Line], allowed: list[bool]) -> list[Anchor]:
             continue
         if ln.kind is Kind.HEADING:
             expected, in_body = None, False
-        elif ln.kind is Kind.NUMBERED and ln.indent <= 1 and ln.body:
+        elif ln.kind is Kind.NUMBERED and ln.indent <= 1 and _WORD.search(ln.body):
             translations, body_start = bilingual.attach(lines, i, ln.body)
             subs, after_subs = ([], body_start) if translations else sub_questions(lines, i)
             firm = strong(ln.body) or bool(translations) or bool(subs) or _followed_by_answer(lines, i)

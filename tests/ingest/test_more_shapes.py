@@ -1,0 +1,209 @@
+"""Shapes seen in public question banks beyond the sample documents, each in a small
+document written for this test: answers folded in `<details>`, bold question lines,
+topic lines with sub-questions, Q/A inside bullets, headings without a space or with a
+dotted number, lists of questions written as headings, imperative list questions."""
+
+from __future__ import annotations
+
+from interview_coach.ingest.parse import parse_lines
+
+
+def parse(text: str) -> list[tuple[int, str, int | None, int | None, str | None]]:
+    """(question line, question, answer start, answer end, answer text) per item."""
+    items = parse_lines(text.split("\n")).items
+    return [(it.question_line, it.question, it.answer_line_start, it.answer_line_end, it.answer) for it in items]
+
+
+def test_details_labelled_answer_belongs_to_the_question_before_it() -> None:
+    doc = "\n".join([
+        "## Regularisation",                                   # 1
+        "",
+        "1. Why does weight decay help?",                       # 3
+        "",
+        "<details><summary><b>Answer</b></summary>",            # 5
+        "",
+        "It keeps weights small, which limits variance.",       # 7
+        "",
+        "</details>",                                           # 9
+        "",
+        "2. 什么是早停？",                                        # 11
+        "<details>",                                            # 12
+        "<summary>点击查看答案</summary>",
+        "验证集损失不再下降时停止训练。",                            # 14
+        "</details>",
+        "",
+        "3. What is label smoothing?",                          # 17
+        "<details><summary>Show answer</summary>Soft targets instead of one-hot.</details>",  # 18
+    ])
+    assert parse(doc) == [
+        (3, "Why does weight decay help?", 7, 7, "It keeps weights small, which limits variance."),
+        (11, "什么是早停？", 14, 14, "验证集损失不再下降时停止训练。"),
+        (17, "What is label smoothing?", 18, 18, "Soft targets instead of one-hot."),
+    ]
+
+
+def test_details_with_a_question_summary_is_still_a_question() -> None:
+    doc = "<details><summary>What is a logit?</summary>\n\nA score before softmax.\n\n</details>"
+    assert parse(doc) == [(1, "What is a logit?", 3, 3, "A score before softmax.")]
+
+
+def test_bold_question_lines_with_difficulty_marks() -> None:
+    doc = "\n".join([
+        "# Notes",
+        "",
+        "## Trees",                                             # 3
+        "",
+        "**What is a decision stump? 👶**",                      # 5
+        "",
+        "A tree with a single split.",                          # 7
+        "",
+        "<br/>",
+        "",
+        "**Which criteria can a tree split on? ⭐️**",            # 11
+        "",
+        "1. Gini impurity.",                                    # 13
+        "2. Entropy.",                                          # 14
+    ])
+    items = parse_lines(doc.split("\n")).items
+    assert [(it.question, it.section, it.answer_line_start, it.answer_line_end) for it in items] == [
+        ("What is a decision stump? 👶", "Trees", 7, 7),
+        ("Which criteria can a tree split on? ⭐️", "Trees", 13, 14),
+    ]
+    assert {it.shape for it in items} == {"bold_questions"}
+
+
+def test_topic_line_with_indented_sub_questions_is_one_question() -> None:
+    doc = "\n".join([
+        "1. Gradient boosting.",                                # 1
+        "    1. How does it differ from bagging?",
+        "    1. Why does a small learning rate help?",
+        "",
+        "Answer: Trees are fitted to residuals, one after another.",  # 5
+        "",
+        "2. What is a residual?",                               # 7
+        "Answer: Target minus prediction.",
+    ])
+    assert parse(doc) == [
+        (1, "Gradient boosting. How does it differ from bagging? Why does a small learning rate help?", 5, 5,
+         "Trees are fitted to residuals, one after another."),
+        (7, "What is a residual?", 8, 8, "Target minus prediction."),
+    ]
+
+
+def test_an_answer_with_a_numbered_list_is_not_taken_for_sub_questions() -> None:
+    doc = "1. What is dropout?\n   1. Units are zeroed at random.\n   2. Scaling keeps the mean.\n2. What is BN?\n"
+    assert [q for _, q, *_ in parse(doc)] == ["What is dropout?", "What is BN?"]
+
+
+def test_qa_pairs_inside_bullets_with_single_emphasis() -> None:
+    doc = "\n".join([
+        "## 2. Optimisers",                                     # 1
+        "",
+        "*   **Q: Why does Adam need bias correction?**",        # 3
+        "    - *A:* The moment estimates start at zero.",       # 4
+        "*   **Q: What does momentum smooth?**",                # 5
+        "    > * A: The direction of successive updates.",      # 6
+    ])
+    items = parse_lines(doc.split("\n")).items
+    assert [(it.question, it.answer, it.section, it.number) for it in items] == [
+        ("Why does Adam need bias correction?", "The moment estimates start at zero.", "Optimisers", None),
+        ("What does momentum smooth?", "The direction of successive updates.", "Optimisers", None),
+    ]
+
+
+def test_heading_without_space_and_dotted_numbers() -> None:
+    doc = "\n".join([
+        "## 4.2 正则化",                                          # 1
+        "",
+        "### 4.2.1 为什么需要正则化？",                             # 3
+        "减少过拟合。",
+        "",
+        "### 4.2.2 常见的正则化方法",                               # 6
+        "1. L1 正则",
+        "2. L2 正则",
+        "",
+        "###3、Dropout 为什么有效？",                               # 10
+        "相当于集成多个子网络。",
+    ])
+    items = parse_lines(doc.split("\n")).items
+    assert [(it.question_line, it.question, it.number, it.section, it.answer_line_start, it.answer_line_end)
+            for it in items] == [
+        (3, "为什么需要正则化？", 1, "正则化", 4, 4),
+        (6, "常见的正则化方法", 2, "正则化", 7, 8),
+        (10, "Dropout 为什么有效？", 3, "正则化", 11, 11),
+    ]
+
+
+def test_a_list_of_questions_written_as_headings() -> None:
+    doc = "\n".join([
+        "# Interview prep",
+        "",
+        "## Deep learning",                                     # 3
+        "",
+        "#### **Why do residual connections help?**",           # 5
+        "",
+        "#### **Implement k-means from scratch**",              # 7
+        "",
+        "#### **Vanishing gradients in RNNs**",                 # 9
+        "#### **What is teacher forcing?**",                    # 10
+        "#### **How does beam search work?**",                  # 11
+    ])
+    items = parse_lines(doc.split("\n")).items
+    assert [(it.question_line, it.question, it.section) for it in items] == [
+        (5, "Why do residual connections help?", "Deep learning"),
+        (7, "Implement k-means from scratch", "Deep learning"),
+        (9, "Vanishing gradients in RNNs", "Deep learning"),
+        (10, "What is teacher forcing?", "Deep learning"),
+        (11, "How does beam search work?", "Deep learning"),
+    ]
+
+
+def test_imperative_list_entries_beside_question_entries() -> None:
+    doc = "\n".join([
+        "## Metrics",
+        "- What is recall?",                                    # 2
+        "  - Share of positives found.",
+        "- Explain the F1 score.",                              # 4
+        "  - Harmonic mean of precision and recall.",
+        "- 简述 ROC 曲线的含义。",                                  # 6
+        "- Accuracy: share of right predictions.",              # 7 a definition, not a question
+        "- What is AUC?",                                       # 8
+        "3. ...",
+    ])
+    got = parse(doc)
+    assert [(line, q) for line, q, *_ in got] == [
+        (2, "What is recall?"), (4, "Explain the F1 score."), (6, "简述 ROC 曲线的含义。"), (8, "What is AUC?")]
+    assert got[1][4] == "- Harmonic mean of precision and recall."
+    assert got[3][4] is None  # the "3. ..." placeholder is no answer
+
+
+def test_admonition_questions_with_folded_answers_inside_a_folded_chapter() -> None:
+    doc = "\n".join([
+        "## Retrieval",                                                   # 1
+        "<details>",
+        "<summary>Chapter 3</summary>",                                   # a folded section
+        "",
+        ":::note[Question: Why chunk documents before embedding them?]{.q}",  # 5
+        ":::",
+        "<details>",
+        "<summary>Answer</summary>",
+        ":::tip",
+        "Long texts blur into one vector; chunks keep passages findable.",   # 10
+        ":::",
+        "</details>",
+        "",
+        ":::note[Question: What is reranking?]",                          # 14
+        ":::",
+        "<details><summary>Answer</summary>",
+        "",
+        "A second, slower model reorders the top hits.",                  # 18
+        "",
+        "</details>",
+        "</details>",
+    ])
+    items = parse_lines(doc.split("\n")).items
+    assert [(it.question_line, it.question, it.section) for it in items] == [
+        (5, "Why chunk documents before embedding them?", "Retrieval"),
+        (14, "What is reranking?", "Retrieval"),
+    ]
+    assert "findable" in (items[0].answer or "") and items[1].answer == "A second, slower model reorders the top hits."
