@@ -207,3 +207,47 @@ def test_admonition_questions_with_folded_answers_inside_a_folded_chapter() -> N
         (14, "What is reranking?", "Retrieval"),
     ]
     assert "findable" in (items[0].answer or "") and items[1].answer == "A second, slower model reorders the top hits."
+
+
+def test_labelled_question_with_its_translation_and_unfenced_code_comments() -> None:
+    doc = "\n".join([
+        "題目:",                                                   # 1
+        "請說明如何處理類別不平衡的資料集。",                           # 2
+        "(Explain how to handle an imbalanced dataset.)",          # 3
+        "考察重點:",                                                # 4
+        "是否了解重採樣與加權。",
+        "解答:",                                                   # 6
+        "可以過採樣少數類別，或在損失中加權。",                          # 7
+        "import numpy as np",
+        "",
+        "# 1. 建立資料",                                            # 10 a code comment, not a title
+        "x = np.zeros(10)",
+        "# 觀察少數類別的召回率。",                                    # 12
+        "",
+        "題目:",                                                   # 14
+        "什麼是 focal loss？",
+        "解答:",
+        "降低易分類樣本的權重。",                                       # 17
+    ])
+    items = parse_lines(doc.split("\n")).items
+    assert [(it.question_line, it.question, it.lang, it.translations, it.section) for it in items] == [
+        (2, "請說明如何處理類別不平衡的資料集。", "zh-Hant",
+         {"zh-Hant": "請說明如何處理類別不平衡的資料集。", "en": "Explain how to handle an imbalanced dataset."}, None),
+        (15, "什麼是 focal loss？", "mixed", {}, None),  # two English words: mixed, as in the gold
+    ]
+    assert items[0].answer_line_end == 12 and "x = np.zeros(10)" in (items[0].answer or "")
+
+
+def test_a_title_after_a_code_block_is_still_a_heading() -> None:
+    doc = "\n".join([
+        "## What does this print?",
+        "```python",
+        "print(1)",
+        "```",
+        "# Part two",
+        "## Why use a virtual environment?",
+        "Isolation of dependencies.",
+    ])
+    items = parse_lines(doc.split("\n")).items
+    assert [(it.question, it.section) for it in items] == [
+        ("What does this print?", None), ("Why use a virtual environment?", "Part two")]

@@ -149,6 +149,35 @@ def classify(lines: list[str]) -> list[Line]:
             out.append(Line(i, raw, indent, Kind.BULLET, body=strip_bold(stripped[1:].strip())))
             continue
         out.append(Line(i, raw, indent, Kind.TEXT, body=strip_bold(stripped)))
+    return _code_comments(out)
+
+
+_CODE_LIKE = re.compile(
+    r"^(?:[A-Za-z_][\w.\[\], ]*\s*[-+*/]?=[^=]"
+    r"|(?:print|def|class|return|for|while|if|elif|else|try|except|with|assert)\b.*[:()]"
+    r"|(?:import|from)[ \t]+[\w.]+(?:[ \t]+(?:import|as)[ \t]+\w+.*)?$"
+    r"|[\w.]+\(.*\)\s*;?$)")
+
+
+def _code_comments(lines: list[Line]) -> list[Line]:
+    """`# step 3` between lines of unfenced code (or between two fenced blocks) is a
+    comment, not a title: a level-1 heading with code on both sides (or after code, ending
+    like a sentence) becomes text. Runs of such lines are judged together."""
+    def code(ln: Line) -> bool:
+        return ln.kind is Kind.CODE or (ln.kind is Kind.TEXT and bool(_CODE_LIKE.match(ln.text)))
+
+    def comment(ln: Line) -> bool:
+        return ln.kind is Kind.HEADING and ln.level == 1 and ln.raw.startswith("# ")
+
+    out = list(lines)
+    for k, ln in enumerate(lines):
+        if not comment(ln):
+            continue
+        before = next((x for x in reversed(lines[:k]) if not x.blank and not comment(x)), None)
+        after = next((x for x in lines[k + 1:] if not x.blank and not comment(x)), None)
+        sentence = ln.raw.rstrip().endswith(("。", "."))  # a title does not end like a sentence
+        if before is not None and code(before) and (after is not None and code(after) or sentence):
+            out[k] = Line(ln.no, ln.raw, ln.indent, Kind.TEXT, body=ln.raw.strip())
     return out
 
 

@@ -13,7 +13,7 @@ from ..lines import Kind, Line, answer_label, explanation_label, question_label
 _MARKUP = re.compile(r"^(?:</?[a-zA-Z][^>]*>\s*)+$|^!\[")
 
 
-def _side(text: str) -> str | None:
+def side(text: str) -> str | None:
     if cjk_count(text) >= 2:
         return "zh"
     if sum(c.isalpha() for c in text) >= 3:
@@ -32,7 +32,7 @@ def translation_after(lines: list[Line], idx: int, question: str) -> tuple[str, 
         return None
     if _MARKUP.match(nxt.text):  # "<details>", "![figure](…)": markup, not a translation
         return None
-    a, b = _side(question), _side(nxt.body)
+    a, b = side(question), side(nxt.body)
     if a is None or b is None or a == b:
         return None
     # an English line after Chinese must not itself be Chinese-with-glosses, and vice versa

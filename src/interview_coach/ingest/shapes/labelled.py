@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 
+from ...text.lang import cjk_count, detect_lang
 from ..lines import Kind, Line, answer_label, question_label
 from ..model import Anchor
 from ..questionlike import questionlike
+from . import bilingual
 
 _QNUM = re.compile(r"^(?:\*\*)?[Qq](\d{1,3})(?:\*\*)?\s*[.:：)]")
+_OTHER_LABEL = re.compile(r"^(?:\*\*)?[^\s:：*][^:：]{0,19}[:：](?:\*\*)?\s*$")  # "考察重點:" starts another block
 _SHORT = re.compile(r"^(?:[-*+]\s+)?(?:\*\*)?\s*(?:[Qq]\d*|问|問)\s*(?:\*\*)?\s*[:：.]")
 
 
@@ -45,7 +48,7 @@ def find(lines: list[Line], allowed: list[bool]) -> list[Anchor]:
             nxt = lines[j]
             if nxt.blank or nxt.kind in (Kind.HEADING, Kind.SEPARATOR) or answer_label(nxt) is not None:
                 break
-            if _label_of(nxt) is not None or (not inline and nxt.kind is not Kind.TEXT):
+            if _label_of(nxt) is not None or (not inline and nxt.kind is not Kind.TEXT) or _OTHER_LABEL.match(nxt.text):
                 break
             if inline:  # an inline question continues only on indented lines
                 if nxt.indent <= ln.indent:
@@ -69,13 +72,29 @@ def find(lines: list[Line], allowed: list[bool]) -> list[Anchor]:
             start, title = k, prev.body
             number = prev.number if number is None else number
         shape = "qa_pairs" if short else "interview_blocks"
+        question, translations = _question_text([t for _, t in q_lines])
         anchors.append(Anchor(
             shape=shape,
-            question=" ".join(t for _, t in q_lines).strip(),
+            question=question,
             question_line=q_lines[0][0],
             start=start,
             body_start=j,
             number=number,
             title=title,
+            translations=translations,
         ))
     return anchors
+
+
+def _question_text(texts: list[str]) -> tuple[str, dict[str, str]]:
+    """The question, and its translations when its two lines are one question in two
+    languages (`給你一個…` / `(Given a …)`)."""
+    if len(texts) == 2:
+        first, second = texts[0].strip(), texts[1].strip()
+        inner = second[1:-1].strip() if second[:1] in "(（" and second[-1:] in ")）" else second
+        sides = bilingual.side(first), bilingual.side(inner)
+        if None not in sides and sides[0] != sides[1] and (cjk_count(inner) == 0 or cjk_count(first) == 0):
+            a, b = detect_lang(first), detect_lang(inner, default_zh="zh-Hans")
+            if a != b:
+                return first, {a: first, b: inner}
+    return " ".join(texts).strip(), {}
