@@ -251,3 +251,79 @@ def test_a_title_after_a_code_block_is_still_a_heading() -> None:
     items = parse_lines(doc.split("\n")).items
     assert [(it.question, it.section) for it in items] == [
         ("What does this print?", None), ("Why use a virtual environment?", "Part two")]
+
+
+def test_a_folded_list_of_questions_and_a_table_of_contents() -> None:
+    doc = "\n".join([
+        "# 大模型面试",
+        "## 目录",
+        "1. [检索](#检索)",                                          # 3: links, not questions
+        "2. [部署](#部署)",
+        "## 检索",                                                  # 5
+        "<details>",
+        "<summary>查看问题</summary>",
+        "",
+        "- **向量召回与关键词召回如何结合？**",                            # 9
+        "- **重排模型的作用**",                                         # 10
+        "",
+        "[完整文档 →](/docs/rag)",
+        "</details>",
+    ])
+    items = parse_lines(doc.split("\n")).items
+    assert [(it.question_line, it.question, it.section, it.answer) for it in items] == [
+        (9, "向量召回与关键词召回如何结合？", "检索", None), (10, "重排模型的作用", "检索", None)]
+
+
+def test_lazy_numbering_and_a_separate_part_of_qa_pairs() -> None:
+    doc = "\n".join([
+        "## 基础",
+        "1. 什么是梯度累积？",                                         # 2
+        "   用多个小批次的梯度模拟大批次。",
+        "1. 说明混合精度训练的原理",                                     # 4: no "?", numbered 1. like all
+        "   前向用半精度，主权重保留单精度。",
+        "1. 列举常见的学习率调度",                                       # 6
+        "   余弦退火、线性预热。",
+        "## 场景题",
+        "Q：显存不够怎么办？",                                           # 9
+        "A：减小批次，开启梯度检查点。",
+    ])
+    got = parse(doc)
+    assert [(line, q, a) for line, q, _, _, a in got] == [
+        (2, "什么是梯度累积？", "用多个小批次的梯度模拟大批次。"),
+        (4, "说明混合精度训练的原理", "前向用半精度，主权重保留单精度。"),
+        (6, "列举常见的学习率调度", "余弦退火、线性预热。"),
+        (9, "显存不够怎么办？", "减小批次，开启梯度检查点。"),
+    ]
+
+
+def test_a_one_line_chinese_answer_is_not_a_translation_of_the_question() -> None:
+    doc = "**1. KV cache vs prefix cache？**\n 前者缓存本次生成的键值，后者跨请求复用公共前缀。\n"
+    items = parse_lines(doc.split("\n")).items
+    assert [(it.question, it.translations, it.answer) for it in items] == [
+        ("KV cache vs prefix cache？", {}, "前者缓存本次生成的键值，后者跨请求复用公共前缀。")]
+
+
+def test_question_sub_headings_inside_an_answer_stay_in_it() -> None:
+    doc = "\n".join([
+        "#### Why clip gradients?",                             # 1
+        "##### Short answer",
+        "- Exploding updates are bounded.",
+        "##### What happens without it?",                       # 4: a sub-heading of the answer
+        "Loss spikes to NaN.",
+        "#### Why warm up the learning rate?",                  # 6
+        "Adam's early moment estimates are noisy.",
+    ])
+    assert [(line, q, s, e) for line, q, s, e, _ in parse(doc)] == [
+        (1, "Why clip gradients?", 2, 5), (6, "Why warm up the learning rate?", 7, 7)]
+
+
+def test_scenario_labels_and_quoted_questions() -> None:
+    doc = "\n".join([
+        "### Scenario 1",
+        "**Q: \"How would you serve a 70B model on one node?\"**",  # 2
+        "",
+        "**Your Answer:**",
+        "Tensor parallelism across the GPUs, quantised weights.",  # 5
+    ])
+    assert parse(doc) == [(2, "How would you serve a 70B model on one node?", 5, 5,
+                           "Tensor parallelism across the GPUs, quantised weights.")]

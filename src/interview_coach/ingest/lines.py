@@ -198,8 +198,9 @@ def _label(words: str, colon_required: str = "") -> re.Pattern[str]:
 
 
 _ANSWER = _label(
-    r"answer|answers|model answer|sample answer|suggested answer|reference answer|solution|"
-    r"参考答案|參考答案|答案|回答|解答|标准答案|標準答案|答",
+    r"answer|answers|model answer|sample answer|suggested answer|reference answer|your answer|short answer|"
+    r"solution|参考答案|參考答案|答案要点|答案要點|答题要点|答題要點|回答要点|回答要點|参考回答|參考回答|"
+    r"答案|回答|解答|标准答案|標準答案|答",
     r"a|ans|response",
 )
 _EXPLANATION = _label(r"解析|答案解析|详解|詳解|explanation|rationale|解题思路|解題思路", r"分析|说明|說明|note")

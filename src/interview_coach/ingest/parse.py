@@ -53,7 +53,24 @@ def _find_anchors(lines: list[Line]) -> list[Anchor]:
         return anchors + labels
     if not found:
         found = generic.find(lines, allowed)
-    return anchors + found
+    return anchors + found + _apart(labels, found, lines)
+
+
+def _apart(labels: list[Anchor], found: list[Anchor], lines: list[Line]) -> list[Anchor]:
+    """Labelled questions in a part of the document of their own (a heading closes every
+    question before them), when another shape is the document's main one: a stray `Q:`
+    inside an answer stays answer text, a `## 场景题` part of Q/A pairs does not."""
+    out = []
+    for lab in labels:
+        before = [a for a in found if a.start < lab.start]
+        if not before:
+            out.append(lab)
+            continue
+        last = max(before, key=lambda a: a.start)
+        if any(ln.kind is Kind.HEADING and (last.level == 0 or ln.level <= last.level)
+               for ln in lines[last.body_start:lab.start]):
+            out.append(lab)
+    return out
 
 
 def _body_end(lines: list[Line], a: Anchor, limit: int) -> int:
@@ -96,6 +113,18 @@ def _assign_sections(lines: list[Line], anchors: list[Anchor], title_idx: int | 
         stack.append([ln.level, ln.body, False])
 
 
+_QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
+
+
+def _unquoted(question: str) -> str:
+    """`"What would you do?"` → `What would you do?` (a question quoted as a whole)."""
+    q = question.strip()
+    close = _QUOTES.get(q[:1])
+    if close and len(q) > 2 and q.endswith(close) and q[0] not in q[1:-1] and close not in q[1:-1]:
+        return q[1:-1].strip()
+    return question
+
+
 def _lang_default(lines: list[Line]) -> Lang:
     """Script for Chinese text whose characters are common to both scripts: the document's."""
     sample = "".join(ln.raw for ln in lines[:200])[:4000]
@@ -131,7 +160,7 @@ def parse_lines(raw_lines: list[str]) -> ParseResult:
         b = bodies_of[id(a)]
         q_end = max(a.body_start, a.start + 1)  # question (and translation) lines
         item = ItemData(
-            question=a.question,
+            question=_unquoted(a.question),
             question_line=a.question_line,
             line_start=a.question_line,
             line_end=lines[q_end - 1].no if q_end - 1 < n else a.question_line,

@@ -9,6 +9,7 @@ import re
 
 from ...text.lang import cjk_count, detect_lang
 from ..lines import Kind, Line, answer_label, explanation_label, question_label
+from ..questionlike import questionlike, strong
 
 _MARKUP = re.compile(r"^(?:</?[a-zA-Z][^>]*>\s*)+$|^!\[")
 
@@ -31,6 +32,8 @@ def translation_after(lines: list[Line], idx: int, question: str) -> tuple[str, 
     if answer_label(nxt) is not None or explanation_label(nxt) is not None or question_label(nxt) is not None:
         return None
     if _MARKUP.match(nxt.text):  # "<details>", "![figure](…)": markup, not a translation
+        return None
+    if strong(question) and not questionlike(nxt.body):  # "Pre-LN vs Post-LN？" then a one-line answer
         return None
     a, b = side(question), side(nxt.body)
     if a is None or b is None or a == b:

@@ -35,6 +35,7 @@ def find(lines: list[Line]) -> list[Anchor]:
     listed = _question_lists(lines, firm)
     picked = [h for h in heads if h in firm or h.level in listed
               or (h.level in levels and weak(h.body) and h.number is None)]
+    picked = _without_subheadings(picked, heads)
     return [
         Anchor(
             shape="heading_per_question",
@@ -47,6 +48,27 @@ def find(lines: list[Line]) -> list[Anchor]:
         )
         for h in picked
     ]
+
+
+def _without_subheadings(picked: list[Line], heads: list[Line]) -> list[Line]:
+    """Drop a question heading that sits inside another question's answer among plain
+    sub-headings of its level (`#### Why LN?` / `##### Short answer` / `##### What breaks?`)."""
+    chosen = set(id(h) for h in picked)
+    drop = set()
+    for k, h in enumerate(heads):
+        if id(h) not in chosen:
+            continue
+        # the sub-headings of h: deeper headings up to the next heading of h's level or above
+        subs = []
+        for x in heads[k + 1:]:
+            if x.level <= h.level:
+                break
+            subs.append(x)
+        for level in {x.level for x in subs}:
+            at = [x for x in subs if x.level == level]
+            if any(id(x) not in chosen for x in at):
+                drop.update(id(x) for x in at)
+    return [h for h in picked if id(h) not in drop]
 
 
 def _empty_body(lines: list[Line], h: Line) -> bool:

@@ -16,6 +16,7 @@ from ..questionlike import definition_like, strong, weak
 from . import bilingual
 
 _WORD = re.compile(r"[^\W_]")  # "3. ..." placeholders ask nothing
+_LINK_ONLY = re.compile(r"^(?:\[[^\]]*\]\([^)]*\)[\s,，、|]*)+$")  # "1. [基础](#基础)": a table of contents
 
 
 def _followed_by_answer(lines: list[Line], idx: int) -> bool:
@@ -53,9 +54,16 @@ def sub_questions(lines: list[Line], idx: int) -> tuple[list[str], int]:
     return entries, j
 
 
+def _lazy(lines: list[Line]) -> bool:
+    """Every entry numbered `1.` (Markdown renumbers them): the sequence says nothing."""
+    tops = [ln.number for ln in lines if ln.kind is Kind.NUMBERED and ln.indent <= 1]
+    return len(tops) >= 3 and tops.count(1) >= 0.8 * len(tops)
+
+
 def find(lines: list[Line], allowed: list[bool]) -> list[Anchor]:
     """Numbered questions among lines where `allowed[i]` is true."""
     anchors: list[Anchor] = []
+    lazy = _lazy(lines)
     expected: int | None = None
     in_body = False  # content seen since the last accepted question
     last_body_end = -1
@@ -67,12 +75,12 @@ def find(lines: list[Line], allowed: list[bool]) -> list[Anchor]:
             continue
         if ln.kind is Kind.HEADING:
             expected, in_body = None, False
-        elif ln.kind is Kind.NUMBERED and ln.indent <= 1 and _WORD.search(ln.body):
+        elif ln.kind is Kind.NUMBERED and ln.indent <= 1 and _WORD.search(ln.body) and not _LINK_ONLY.match(ln.body):
             translations, body_start = bilingual.attach(lines, i, ln.body)
             subs, after_subs = ([], body_start) if translations else sub_questions(lines, i)
             firm = strong(ln.body) or bool(translations) or bool(subs) or _followed_by_answer(lines, i)
             asks = firm or weak(ln.body)
-            in_sequence = expected is None or ln.number == expected
+            in_sequence = expected is None or ln.number == expected or (lazy and ln.number == 1)
             definition = definition_like(ln.body) and not firm
             if in_body:
                 ok = asks and not definition and (in_sequence or firm)
