@@ -59,7 +59,7 @@ def find(lines: list[Line]) -> list[Anchor]:
             i = end + 1
             continue
         question = _clean(m.group(1))
-        if reveal_label(question):
+        if reveal_label(question) or _LIST_SUMMARY.match(question):
             i = j + 1  # an answer wrapper: the question before it owns the block
             continue
         number = None

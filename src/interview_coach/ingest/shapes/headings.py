@@ -53,8 +53,8 @@ def find(lines: list[Line]) -> list[Anchor]:
 def _without_subheadings(picked: list[Line], heads: list[Line]) -> list[Line]:
     """Drop a question heading that sits inside another question's answer among plain
     sub-headings of its level (`#### Why LN?` / `##### Short answer` / `##### What breaks?`)."""
-    chosen = set(id(h) for h in picked)
-    drop = set()
+    chosen = {id(h) for h in picked}
+    drop: set[int] = set()
     for k, h in enumerate(heads):
         if id(h) not in chosen:
             continue
