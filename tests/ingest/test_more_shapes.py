@@ -327,3 +327,17 @@ def test_scenario_labels_and_quoted_questions() -> None:
     ])
     assert parse(doc) == [(2, "How would you serve a 70B model on one node?", 5, 5,
                            "Tensor parallelism across the GPUs, quantised weights.")]
+
+
+def test_bold_list_entries_with_answers_beside_asking_ones() -> None:
+    doc = "\n".join([
+        "## CNN",
+        "- **Why share weights in a convolution?**",            # 2
+        "    * Translation equivariance and fewer parameters.",
+        "- **Receptive field growth with depth**",              # 4: bold, answered, no "?"
+        "    * Each layer widens it by kernel size minus one.",
+        "- **Pooling**: a downsampling step.",                  # 6: a definition, not a question
+    ])
+    got = parse(doc)
+    assert [(line, q) for line, q, *_ in got] == [
+        (2, "Why share weights in a convolution?"), (4, "Receptive field growth with depth")]
