@@ -341,3 +341,15 @@ def test_bold_list_entries_with_answers_beside_asking_ones() -> None:
     got = parse(doc)
     assert [(line, q) for line, q, *_ in got] == [
         (2, "Why share weights in a convolution?"), (4, "Receptive field growth with depth")]
+
+
+def test_a_table_of_questions_without_answers_keeps_their_topic() -> None:
+    doc = "\n".join([
+        "## 面試熱點",
+        "| 主題 | 常見問題 |",
+        "|------|----------|",
+        "| KV Cache | 為什麼能加速推論？ |",                           # 4
+        "| Speculative decoding | How is the draft verified? |",  # 5
+    ])
+    assert [(line, q, a) for line, q, _, _, a in parse(doc)] == [
+        (4, "KV Cache：為什麼能加速推論？", None), (5, "Speculative decoding: How is the draft verified?", None)]
