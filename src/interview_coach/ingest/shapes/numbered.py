@@ -60,10 +60,27 @@ def _lazy(lines: list[Line]) -> bool:
     return len(tops) >= 3 and tops.count(1) >= 0.8 * len(tops)
 
 
+def _answers_nested(lines: list[Line]) -> bool:
+    """Answers written inside their list entries (indented under each `1.` line): then
+    every top-level entry is a question, whether or not it reads like one."""
+    tops = [k for k, ln in enumerate(lines) if ln.kind is Kind.NUMBERED and ln.indent <= 1]
+    if len(tops) < 3:
+        return False
+    inside = nested = 0
+    for a, b in zip(tops, tops[1:], strict=False):
+        for ln in lines[a + 1:b]:
+            if ln.blank or ln.kind is Kind.HEADING:
+                continue
+            inside += 1
+            nested += ln.indent >= 2
+    return inside >= len(tops) and nested >= 0.95 * inside
+
+
 def find(lines: list[Line], allowed: list[bool]) -> list[Anchor]:
     """Numbered questions among lines where `allowed[i]` is true."""
     anchors: list[Anchor] = []
     lazy = _lazy(lines)
+    nested = _answers_nested(lines)
     expected: int | None = None
     in_body = False  # content seen since the last accepted question
     last_body_end = -1
@@ -82,7 +99,9 @@ def find(lines: list[Line], allowed: list[bool]) -> list[Anchor]:
             asks = firm or weak(ln.body)
             in_sequence = expected is None or ln.number == expected or (lazy and ln.number == 1)
             definition = definition_like(ln.body) and not firm
-            if in_body:
+            if nested:
+                ok = True
+            elif in_body:
                 ok = asks and not definition and (in_sequence or firm)
             else:
                 ok = (asks or in_sequence) and not definition
