@@ -226,6 +226,7 @@ def test_distinct_points_are_all_kept_up_to_the_cap(use_embedder: Embedder) -> N
     "梯度裁剪、梯度爆炸、范数、阈值、方向",
     "- dropout\n- ensemble\n- activations\n- overfitting",
     "KV cache; keys; values; memory; decoding",
+    "预训练，微调，无标注语料，自监督学习，掩码语言模型，下游任务",  # Chinese terms longer than four characters
 ])
 def test_bare_keyword_lists_are_recognised(answer: str) -> None:
     assert keyword_list(answer)
@@ -348,6 +349,26 @@ def test_the_question_echoed_in_either_script_scores_zero(bank: Any, answer: str
     g = _grade(bank, "什么是梯度裁剪", answer)
     assert g.score == 0, _describe(g)
     assert "echo" in g.flags
+
+
+@pytest.mark.parametrize("answer", [
+    "Could you explain what dropout is, and why it helps against overfitting?",  # paraphrased, not verbatim
+    "Explain how dropout works and why it reduces overfitting.",
+    "梯度裁剪到底是什么？为什么需要它？",
+])
+def test_the_question_paraphrased_back_scores_little(bank: Any, answer: str) -> None:
+    head = "什么是梯度裁剪" if "梯度" in answer else "What is dropout"
+    g = _grade(bank, head, answer)
+    assert g.score <= 10, _describe(g)
+
+
+def test_restating_the_question_earns_no_coverage(bank: Any) -> None:
+    """A sentence that only restates the question covers no more than the question itself."""
+    restated = "Dropout is a technique that reduces overfitting."
+    g = _grade(bank, "What is dropout", restated)
+    full = _grade(bank, "What is dropout", DROPOUT_FULL)
+    assert g.coverage <= 0.1 < full.coverage, (_describe(g), _describe(full))
+    assert g.score < full.score / 2, (_describe(g), _describe(full))
 
 
 def test_an_echo_before_a_real_answer_does_not_hide_the_answer(bank: Any) -> None:

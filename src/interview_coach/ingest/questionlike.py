@@ -32,6 +32,15 @@ _ZH_INTERROGATIVES = (
 _EN_OPENER = re.compile(r"^(?:" + "|".join(re.escape(w) for w in _EN_OPENERS) + r")\b", re.I)
 
 
+_IMPERATIVES = (
+    "explain", "describe", "discuss", "compare", "contrast", "define", "list", "name", "give", "outline",
+    "walk", "tell", "summarize", "summarise", "illustrate", "derive", "propose", "suggest", "identify",
+    "highlight", "elaborate", "mention", "state", "show", "write", "implement", "provide", "design",
+)
+_IMPERATIVE = re.compile(r"^(?:please\s+|can you\s+|could you\s+)?(?:" + "|".join(_IMPERATIVES) + r")\b", re.I)
+_ZH_IMPERATIVES = tuple(w for w in _ZH_OPENERS if w not in ("你", "为何", "為何", "整理", "分析", "详细", "詳細"))
+
+
 def clean(text: str) -> str:
     return text.replace("**", "").replace("__", "").strip().strip("*_`").strip()
 
@@ -55,6 +64,12 @@ def weak(text: str) -> bool:
     if t.startswith(_ZH_OPENERS):
         return True
     return any(w in t for w in _ZH_INTERROGATIVES)
+
+
+def imperative(text: str) -> bool:
+    """Asks by command: "Explain …", "Describe …", "请解释 …", "简述 …"."""
+    t = clean(text)
+    return bool(_IMPERATIVE.match(t)) or t.startswith(_ZH_IMPERATIVES)
 
 
 def questionlike(text: str) -> bool:
