@@ -1,8 +1,9 @@
 """Key points of a canonical question, from all its reference answers.
 
-Bullets, sentences and bold lead terms become candidate points; points that say the
-same thing in another answer or language (USE cosine ≥ DUPLICATE after folding to
-simplified) are kept once. Each point carries its technical terms (acronyms, Latin
+Bullets, sentences and bold lead terms become candidate points (not the lines that only
+announce a list, "… as follows:"); points that say the same thing in another answer or
+language (USE cosine ≥ DUPLICATE after folding to simplified, DUPLICATE_ACROSS between
+English and Chinese) are kept once. Each point carries its technical terms (acronyms, Latin
 words in Chinese text, bold lead terms) for exact matching.
 """
 
@@ -16,8 +17,11 @@ import numpy as np
 from .spans import split, weight
 
 DUPLICATE = 0.78
+DUPLICATE_ACROSS = 0.72  # an English point and a Chinese one (a translation scores lower under USE)
 MAX_POINTS = 14
 
+_INTRO = re.compile(r"[:：]\s*$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _TERM = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9\-]*\b|\b[A-Z]{2,}s?\b|\b[A-Za-z]+-[A-Za-z0-9]+\b")
 
 
@@ -41,6 +45,8 @@ def candidates(references: list[str]) -> list[KeyPoint]:
     points = []
     for n, ref in enumerate(references):
         for s in split(ref, min_weight=6):
+            if _INTRO.search(s.text):  # "… in several ways:", "具体步骤如下：" only announce a list
+                continue
             points.append(KeyPoint(s.text, s.lead, terms_of(s.text, s.lead), float(min(weight(s.text), 80)), n))
     return points
 
@@ -52,10 +58,14 @@ def deduplicate(points: list[KeyPoint], vectors: np.ndarray, anchor: np.ndarray 
         return []
     centrality = vectors @ anchor if anchor is not None else np.ones(len(points))
     order = sorted(range(len(points)), key=lambda i: -(centrality[i] + 0.002 * points[i].weight))
+    chinese = np.array([len(_CJK.findall(p.text)) * 2 >= len(p.text.replace(" ", "")) for p in points])
     kept: list[int] = []
     for i in order:
-        if kept and float(np.max(vectors[kept] @ vectors[i])) >= DUPLICATE:
-            continue
+        if kept:
+            sims = vectors[kept] @ vectors[i]
+            limits = np.where(chinese[kept] == chinese[i], DUPLICATE, DUPLICATE_ACROSS)
+            if bool(np.any(sims >= limits)):
+                continue
         kept.append(i)
         if len(kept) >= MAX_POINTS:
             break
