@@ -353,3 +353,51 @@ def test_a_table_of_questions_without_answers_keeps_their_topic() -> None:
     ])
     assert [(line, q, a) for line, q, _, _, a in parse(doc)] == [
         (4, "KV Cache：為什麼能加速推論？", None), (5, "Speculative decoding: How is the draft verified?", None)]
+
+
+def test_a_code_fence_left_open_in_a_list_item_ends_with_the_item() -> None:
+    doc = "\n".join([
+        "## 1. 什么是工具调用？",                                   # 1
+        "1. 模型输出调用：",
+        "   ```json",
+        "   {\"name\": \"search\"}",
+        "2. 系统执行后返回结果",                                     # 5: the unclosed fence ends here
+        "## 2. 什么是 RAG？",                                      # 6
+        "检索增强生成。",
+    ])
+    assert [(line, q) for line, q, *_ in parse(doc)] == [(1, "什么是工具调用？"), (6, "什么是 RAG？")]
+
+
+def test_numbers_glued_to_words_headings_with_ids_and_more_answer_labels() -> None:
+    doc = "\n".join([
+        "## 面試問題 {#interview}",
+        "1. What is an autoencoder?",                           # 2
+        "Answer: A network trained to reconstruct its input.",
+        "2.what does the bottleneck force?",                    # 4
+        "Answer: A compressed representation.",
+        "3. 如何評估檢索品質？",                                   # 6
+        "**強力的回答：**",
+        "看召回率與排序指標。",                                      # 8
+    ])
+    items = parse_lines(doc.split("\n")).items
+    assert [(it.question_line, it.question, it.section, it.answer) for it in items] == [
+        (2, "What is an autoencoder?", "面試問題", "A network trained to reconstruct its input."),
+        (4, "what does the bottleneck force?", "面試問題", "A compressed representation."),
+        (6, "如何評估檢索品質？", "面試問題", "看召回率與排序指標。"),
+    ]
+
+
+def test_plain_question_lines_outside_every_item_become_items() -> None:
+    doc = "\n".join([
+        "## 1. 什么是 SFT？",                                      # 1
+        "用标注的指令数据微调。",
+        "",
+        "---",
+        "",
+        "面经补充：",
+        "多路召回是什么？",                                          # 7
+        "怎么规避大模型的幻觉？",                                     # 8
+    ])
+    got = parse(doc)
+    assert [(line, q, a) for line, q, _, _, a in got] == [
+        (1, "什么是 SFT？", "用标注的指令数据微调。"), (7, "多路召回是什么？", None), (8, "怎么规避大模型的幻觉？", None)]

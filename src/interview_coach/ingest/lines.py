@@ -45,6 +45,7 @@ class Line:
 
 # "## title"; also "###2、title" (no space before a number, common in Chinese banks)
 _HEADING = re.compile(r"^(#{1,6})(?:[ \t]+|(?=\d{1,3}(?:\.\d{1,3})*[ \t]*[、.．]))(.*?)[ \t]*#*[ \t]*$")
+_HEADING_ID = re.compile(r"[ \t]*\{#[^}\s]+\}[ \t]*$")  # "## Questions {#questions}" (an anchor id)
 # "3.4.2 title": a dotted section number in a heading; the last part is the item's number
 _DOTTED = re.compile(r"^(?:\*\*)?(\d{1,3}(?:\.\d{1,3}){1,3})\.?(?:\*\*)?[ \t]+(?=\S)")
 _SEPARATOR = re.compile(r"^(?:-{3,}|\*{3,}|_{3,}|={3,}|(?:- ){2,}-|(?:\* ){2,}\*)$")
@@ -53,7 +54,7 @@ _BULLET = re.compile(r"^[-*+•·][ \t]+\S")
 # "1. q", "1) q", "1、q", "1．q", "(1) q", "（1）q", "Q1. q", "**7.** q", "**1. q**", "第1题 q"
 _NUMBERED = re.compile(
     r"^(?P<pre>\*\*)?(?:Q|q|No\.?\s*|第)?[(（]?(?P<n>\d{1,3})[)）]?"
-    r"(?:\s*(?:[.．:：]|题|題|問|问)(?P<close>\*\*)?(?:[ \t]+|(?=\*\*)|(?=[\u3400-\u9fff「“《]))"
+    r"(?:\s*(?:[.．:：]|题|題|問|问)(?P<close>\*\*)?(?:[ \t]+|(?=\*\*)|(?=[\u3400-\u9fff「“《])|(?=[A-Za-z][a-z]))"
     r"|\s*[、)）](?P<close2>\*\*)?[ \t]*)"
     r"(?P<rest>\S.*)$"
 )
@@ -103,18 +104,21 @@ def parse_numbered(text: str) -> tuple[int, str] | None:
 def classify(lines: list[str]) -> list[Line]:
     out: list[Line] = []
     in_fence: str | None = None
+    fence_indent = 0
     for i, raw in enumerate(lines, start=1):
         raw = raw.rstrip("\r\n")
         stripped = raw.strip()
         indent = _indent_of(raw)
         fence = _FENCE.match(stripped)
+        if in_fence is not None and stripped and indent < fence_indent:
+            in_fence = None  # a fence opened inside a list item ends with the item (CommonMark)
         if in_fence is not None:
             if fence and stripped.startswith(in_fence):
                 in_fence = None
             out.append(Line(i, raw, indent, Kind.CODE))
             continue
         if fence:
-            in_fence = fence.group(1)
+            in_fence, fence_indent = fence.group(1), indent
             out.append(Line(i, raw, indent, Kind.CODE))
             continue
         if not stripped or _DIRECTIVE_FENCE.match(stripped):  # ":::tip" / ":::" frame text only
@@ -127,7 +131,7 @@ def classify(lines: list[str]) -> list[Line]:
         if indent < 4:
             h = _HEADING.match(stripped)
             if h:
-                body = h.group(2)
+                body = _HEADING_ID.sub("", h.group(2))
                 num = parse_numbered(body)
                 dotted = None if num else _DOTTED.match(body)
                 if dotted:
@@ -200,7 +204,7 @@ def _label(words: str, colon_required: str = "") -> re.Pattern[str]:
 _ANSWER = _label(
     r"answer|answers|model answer|sample answer|suggested answer|reference answer|your answer|short answer|"
     r"solution|参考答案|參考答案|答案要点|答案要點|答题要点|答題要點|回答要点|回答要點|参考回答|參考回答|"
-    r"答案|回答|解答|标准答案|標準答案|答",
+    r"[\u4e00-\u9fff]{1,3}的?(?:答案|回答)|答案|回答|解答|标准答案|標準答案|答",
     r"a|ans|response",
 )
 _EXPLANATION = _label(r"解析|答案解析|详解|詳解|explanation|rationale|解题思路|解題思路", r"分析|说明|說明|note")

@@ -73,6 +73,32 @@ def _apart(labels: list[Anchor], found: list[Anchor], lines: list[Line]) -> list
     return out
 
 
+def _with_bodies(lines: list[Line], anchors: list[Anchor]) -> list[Anchor]:
+    for k, a in enumerate(anchors):
+        limit = anchors[k + 1].start if k + 1 < len(anchors) else len(lines)
+        a.body_end = _body_end(lines, a, limit)
+    return anchors
+
+
+def _stray_question(ln: Line) -> bool:
+    return (ln.kind not in (Kind.CODE, Kind.BLANK, Kind.HEADING, Kind.TABLE) and ln.indent <= 1
+            and strong(ln.body or ln.text) and len(ln.text) <= 300)
+
+
+def _orphans(lines: list[Line], anchors: list[Anchor], bodies_of: dict[int, bodies.Body]) -> list[Anchor]:
+    """Lines that ask (end with a question mark) outside every item's question, answer and
+    explanation: unanswered questions of their own (a plain list of questions)."""
+    covered: set[int] = set()
+    for a in anchors:
+        covered.update(ln.no for ln in lines[a.start:max(a.body_start, a.start + 1)])
+        for span in (bodies_of[id(a)].answer_span, bodies_of[id(a)].explanation_span):
+            if span:
+                covered.update(range(span[0], span[1] + 1))
+    return [Anchor(shape="generic", question=ln.body or ln.text, question_line=ln.no, start=k, body_start=k + 1,
+                   body_end=k + 1, number=ln.number)
+            for k, ln in enumerate(lines) if ln.no not in covered and _stray_question(ln)]
+
+
 def _body_end(lines: list[Line], a: Anchor, limit: int) -> int:
     if a.body_end is not None:
         return min(a.body_end, limit)
@@ -133,15 +159,16 @@ def _lang_default(lines: list[Line]) -> Lang:
 
 def parse_lines(raw_lines: list[str]) -> ParseResult:
     lines = classify(raw_lines)
-    anchors = sorted(_find_anchors(lines), key=lambda a: a.start)
     n = len(lines)
-    for k, a in enumerate(anchors):
-        limit = anchors[k + 1].start if k + 1 < len(anchors) else n
-        a.body_end = _body_end(lines, a, limit)
+    anchors = _with_bodies(lines, sorted(_find_anchors(lines), key=lambda a: a.start))
+    bodies_of = {id(a): bodies.extract(lines[a.body_start:a.body_end or a.body_start]) for a in anchors}
+    orphans = _orphans(lines, anchors, bodies_of)
+    if len(orphans) >= 2:  # question lines the document's main shape left out: items of their own
+        anchors = sorted(anchors + orphans, key=lambda a: a.start)
+        bodies_of.update((id(o), bodies.Body()) for o in orphans)
     _assign_sections(lines, anchors, _doc_title(lines))
 
     # a list answered later: list entries without a body, matched to question headings
-    bodies_of = {id(a): bodies.extract(lines[a.body_start:a.body_end or a.body_start]) for a in anchors}
     listed = [a for a in anchors if a.level == 0 and a.shape in ("numbered", "bilingual_pairs")
               and bodies_of[id(a)].answer is None]
     heads = [a for a in anchors if a.level]
@@ -198,9 +225,9 @@ def _notices(lines: list[Line], items: list[ItemData]) -> list[Notice]:
             covered.add(it.listed_line)
     notes: list[Notice] = []
     for ln in lines:
-        if ln.no in covered or ln.kind in (Kind.CODE, Kind.BLANK, Kind.HEADING, Kind.TABLE):
+        if ln.no in covered:
             continue
-        if ln.indent <= 1 and strong(ln.body or ln.text) and len(ln.text) <= 300:
+        if _stray_question(ln):
             notes.append(Notice(ln.no, f"looks like a question but is not part of any item: {ln.text[:80]}"))
     answered = sum(it.answer is not None for it in items)
     if answered * 2 >= len(items):  # a document of answered questions: say which have none
