@@ -401,3 +401,17 @@ def test_plain_question_lines_outside_every_item_become_items() -> None:
     got = parse(doc)
     assert [(line, q, a) for line, q, _, _, a in got] == [
         (1, "什么是 SFT？", "用标注的指令数据微调。"), (7, "多路召回是什么？", None), (8, "怎么规避大模型的幻觉？", None)]
+
+
+def test_a_table_of_contents_is_no_section() -> None:
+    doc = "\n".join([
+        "# Notes",
+        "## Table of Contents",
+        "1. [What is a VAE?](#1-what-is-a-vae)",
+        "## 1. What is a VAE?",                                # 4
+        "An encoder-decoder with a latent distribution.",
+        "## 2. What is a GAN?",                                # 6
+        "A generator and a discriminator.",
+    ])
+    items = parse_lines(doc.split("\n")).items
+    assert [(it.question_line, it.section) for it in items] == [(4, None), (6, None)]

@@ -7,6 +7,8 @@ bodies (a list answered later is matched to its headings); otherwise a generic f
 
 from __future__ import annotations
 
+import re
+
 from ..bank.types import ItemData
 from ..text.lang import Lang, chinese_variant, detect_lang
 from . import body as bodies
@@ -109,6 +111,9 @@ def _body_end(lines: list[Line], a: Anchor, limit: int) -> int:
     return limit
 
 
+_CONTENTS = re.compile(r"^(?:table of contents|contents|toc|index|目录|目錄|索引)[:：]?$", re.I)
+
+
 def _assign_sections(lines: list[Line], anchors: list[Anchor], title_idx: int | None) -> None:
     owned: set[int] = set()
     for a in anchors:
@@ -131,6 +136,10 @@ def _assign_sections(lines: list[Line], anchors: list[Anchor], title_idx: int | 
             current_q = here
             continue
         if ln.kind is not Kind.HEADING or i in owned or i == title_idx:
+            continue
+        if _CONTENTS.match(ln.body):  # a table of contents holds no questions
+            while stack and stack[-1][0] >= ln.level:
+                stack.pop()
             continue
         if current_q is not None and current_q.level and any(s <= i < e for s, e in inside) and ln.level > current_q.level:
             continue  # a sub-heading inside a heading question's answer
