@@ -415,3 +415,37 @@ def test_a_table_of_contents_is_no_section() -> None:
     ])
     items = parse_lines(doc.split("\n")).items
     assert [(it.question_line, it.section) for it in items] == [(4, None), (6, None)]
+
+
+def test_headings_that_open_like_questions_without_a_question_mark() -> None:
+    doc = "\n".join([
+        "# NLP notes",
+        "## Embeddings",
+        "### What is word2vec",                                 # 3
+        "Predicts a word from its context, or the context from the word.",
+        "### How does GloVe differ from word2vec",              # 5
+        "It factorises global co-occurrence counts.",
+        "### Why normalise embeddings",                         # 7
+        "Cosine similarity becomes a dot product.",
+        "### Training tips",                                    # 9: not a question
+        "Use large batches.",
+    ])
+    assert [(line, q, a) for line, q, _, _, a in parse(doc)] == [
+        (3, "What is word2vec", "Predicts a word from its context, or the context from the word."),
+        (5, "How does GloVe differ from word2vec", "It factorises global co-occurrence counts."),
+        (7, "Why normalise embeddings", "Cosine similarity becomes a dot product."),
+    ]
+
+
+def test_section_headings_that_open_like_questions_stay_sections() -> None:
+    doc = "\n".join([
+        "## How to use this list",
+        "1. What is a tokenizer?",                               # 2
+        "## What to expect",
+        "2. Why use byte-level BPE?",                            # 4
+        "## How we grade",
+        "3. What is perplexity?",                                # 6
+    ])
+    items = parse_lines(doc.split("\n")).items
+    assert [(it.question_line, it.section) for it in items] == [
+        (2, "How to use this list"), (4, "What to expect"), (6, "How we grade")]

@@ -4,7 +4,8 @@ Deeper headings, numbered lists and `---` inside a question's body are answer te
 A level whose question headings have (nearly) no bodies is a list of questions written
 as headings: there, every heading of that level is a question, with or without "?"
 ("#### 手写Kmeans", "#### Limitation of RNN") — a section heading cannot be empty and
-sit at the level of the questions it would hold.
+sit at the level of the questions it would hold. Headings that open like a question but
+have neither "?" nor a number count when they are most of their level (`_asking_level`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ def find(lines: list[Line]) -> list[Anchor]:
             questionlike(h.body) or asking_numbered[h.level] * 2 >= numbered_at[h.level] >= 2))
     ]
     if len(firm) < 2:
-        return []
+        firm = _asking_level(lines, heads)
+        if len(firm) < 2:
+            return []
     levels = {h.level for h in firm}
     listed = _question_lists(lines, firm)
     picked = [h for h in heads if h in firm or h.level in listed
@@ -69,6 +72,29 @@ def _without_subheadings(picked: list[Line], heads: list[Line]) -> list[Line]:
             if any(id(x) not in chosen for x in at):
                 drop.update(id(x) for x in at)
     return [h for h in picked if id(h) not in drop]
+
+
+def _asking_level(lines: list[Line], heads: list[Line]) -> list[Line]:
+    """Question headings written without "?" or a number ("#### What is seq2seq model",
+    "### 如何缓解幻觉"): a level where at least three headings, and most of them, open like
+    a question, and no line under them asks with a question mark (then the questions are
+    elsewhere and these headings are sections)."""
+    for level in sorted({h.level for h in heads}):
+        at = [h for h in heads if h.level == level]
+        asking = [h for h in at if weak(h.body)]
+        if len(asking) < 3 or len(asking) * 10 < len(at) * 6:
+            continue
+        under = [ln for h in asking for ln in lines[h.no:_next_at_or_above(lines, h)]]
+        if not any(ln.kind is not Kind.CODE and strong(ln.body or ln.text) for ln in under):
+            return asking
+    return []
+
+
+def _next_at_or_above(lines: list[Line], h: Line) -> int:
+    for k in range(h.no, len(lines)):
+        if lines[k].kind is Kind.HEADING and lines[k].level <= h.level:
+            return k
+    return len(lines)
 
 
 def _empty_body(lines: list[Line], h: Line) -> bool:
