@@ -449,3 +449,55 @@ def test_section_headings_that_open_like_questions_stay_sections() -> None:
     items = parse_lines(doc.split("\n")).items
     assert [(it.question_line, it.section) for it in items] == [
         (2, "How to use this list"), (4, "What to expect"), (6, "How we grade")]
+
+
+def test_metadata_and_an_admonition_before_the_answer() -> None:
+    doc = "\n".join([
+        "## Transformers",
+        "### Why use layer normalization? - Asked at a big lab",   # 2
+        "**Difficulty:** Easy",
+        "??? success \"View Answer\"",
+        "    It keeps each token's activations on one scale.",      # 5
+        "### Why mask future tokens? - Asked twice",                # 6
+        "??? success \"View Answer\"",
+        "    The decoder must not see what it predicts.",           # 8
+    ])
+    assert [(line, q, s, a) for line, q, s, _, a in parse(doc)] == [
+        (2, "Why use layer normalization? - Asked at a big lab", 5, "It keeps each token's activations on one scale."),
+        (6, "Why mask future tokens? - Asked twice", 8, "The decoder must not see what it predicts."),
+    ]
+
+
+def test_multiple_choice_options_stay_with_the_question() -> None:
+    doc = "\n".join([
+        "1. 哪一項最能說明 dropout 的作用？",                           # 1
+        "A. 加快推論",
+        "B. 降低過擬合",
+        "**答案：** B",                                             # 4
+        "2. 下面哪张图表示欠拟合",                                      # 5: no question mark
+        "**答案：** 第三张",
+    ])
+    items = parse_lines(doc.split("\n")).items
+    assert [(it.question, it.answer, it.answer_line_start) for it in items] == [
+        ("哪一項最能說明 dropout 的作用？\nA. 加快推論\nB. 降低過擬合", "B", 4),
+        ("下面哪张图表示欠拟合", "第三张", 6),
+    ]
+
+
+def test_a_translation_line_before_the_answer_label_and_headings_inside_list_entries() -> None:
+    doc = "\n".join([
+        "### 1. 为什么注意力要除以 √d_k？",                                # 1
+        "**Why is attention divided by √d_k?**",
+        "**答案：** 防止 softmax 饱和。",                               # 3
+        "### 2. 多头注意力有什么好处？",                                  # 4
+        "**答案：** 不同的头关注不同的子空间。",
+    ])
+    items = parse_lines(doc.split("\n")).items
+    assert [(it.question, it.translations, it.answer) for it in items] == [
+        ("为什么注意力要除以 √d_k？", {"zh-Hans": "为什么注意力要除以 √d_k？", "en": "Why is attention divided by √d_k?"},
+         "防止 softmax 饱和。"),
+        ("多头注意力有什么好处？", {}, "不同的头关注不同的子空间。"),
+    ]
+    listed = "1. ### What is the curse of dimensionality? ⭐\n   `Ans:` Distances lose meaning in many dimensions.\n"
+    assert parse(listed) == [(1, "What is the curse of dimensionality? ⭐", 2, 2,
+                              "Distances lose meaning in many dimensions.")]

@@ -25,6 +25,7 @@ class Body:
     explanation_span: tuple[int, int] | None = None
     images: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+    lead: list[Line] = field(default_factory=list)  # lines between the question and a later answer label
 
     @property
     def last_line(self) -> int | None:
@@ -117,6 +118,25 @@ def _unwrap_reveal(content: list[Line]) -> tuple[list[Line], str | None] | None:
     return _trim(inner), after or None
 
 
+LEAD_LINES = 6  # at most this many short lines may stand between a question and its answer label
+LEAD_CHARS = 160
+
+
+def _late_label(content: list[Line]) -> int | None:
+    """Index of an answer label that follows a few short lines (multiple-choice options, the
+    question's translation, "Difficulty: Easy"), at the indentation they start at; else None."""
+    seen = 0
+    for k, ln in enumerate(content[1:], start=1):
+        if ln.blank:
+            continue
+        if answer_label(ln) is not None and ln.indent <= content[0].indent + 1:
+            return k
+        seen += 1
+        if seen >= LEAD_LINES or len(ln.text) > LEAD_CHARS or ln.kind in (Kind.HEADING, Kind.CODE):
+            return None
+    return None
+
+
 def extract(lines: list[Line]) -> Body:
     """Answer (after an optional label) and explanation (after a `解析` label)."""
     body = Body()
@@ -142,6 +162,13 @@ def extract(lines: list[Line]) -> Body:
         return body
     first = content[0]
     label = answer_label(first)
+    if label is None:
+        late = _late_label(content)
+        if late is not None:  # options, a translation or metadata, then "**答案：** B"
+            body.lead = [ln for ln in content[:late] if not ln.blank]
+            content = content[late:]
+            first = content[0]
+            label = answer_label(first)
     if label == "":  # a label alone; a second label right after it ("- Answer:" / "**Answer:**")
         rest = _trim(content[1:])
         if rest and answer_label(rest[0]) is not None:

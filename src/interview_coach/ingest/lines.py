@@ -147,7 +147,9 @@ def classify(lines: list[str]) -> list[Line]:
             continue
         num = parse_numbered(stripped)
         if num:
-            out.append(Line(i, raw, indent, Kind.NUMBERED, number=num[0], body=num[1]))
+            text = num[1]
+            inner = _HEADING.match(text)  # "1. ### What is X? ⭐": a heading written inside the entry
+            out.append(Line(i, raw, indent, Kind.NUMBERED, number=num[0], body=strip_bold(inner.group(2)) if inner else text))
             continue
         if _BULLET.match(stripped):
             out.append(Line(i, raw, indent, Kind.BULLET, body=strip_bold(stripped[1:].strip())))
@@ -187,9 +189,9 @@ def _code_comments(lines: list[Line]) -> list[Line]:
 
 # --- labels -----------------------------------------------------------------
 
-_COLON = r"[ \t]*(?:\*\*|\*|__|_)?[ \t]*[:：][ \t]*(?:\*\*|\*|__|_)?"
-# optional quote mark, bullet and emphasis before a label: "> * **A:**", "- *A:*"
-_LEAD = r"^(?:>[ \t]*)?(?:[-*+][ \t]+)?(?:\*\*|\*|__|_)?[ \t]*"
+_COLON = r"[ \t]*(?:\*\*|\*|__|_|`)?[ \t]*[:：][ \t]*(?:\*\*|\*|__|_|`)?"
+# optional quote mark, bullet and emphasis before a label: "> * **A:**", "- *A:*", "`Ans:`"
+_LEAD = r"^(?:>[ \t]*)?(?:[-*+][ \t]+)?(?:\*\*|\*|__|_|`)?[ \t]*"
 
 
 def _label(words: str, colon_required: str = "") -> re.Pattern[str]:
@@ -222,9 +224,16 @@ def _match(pattern: re.Pattern[str], text: str) -> str | None:
     return strip_bold(rest) if rest else ""
 
 
+# MkDocs admonitions: '??? success "View Answer"', '!!! note "Answer"'
+_ADMONITION = re.compile(r'^(?:\?\?\?\+?|!!!)[ \t]*[\w-]*(?:[ \t]+"([^"]*)")?[ \t]*$')
+
+
 def answer_label(line: Line) -> str | None:
     if line.kind in (Kind.CODE, Kind.BLANK, Kind.TABLE):
         return None
+    admonition = _ADMONITION.match(line.text)
+    if admonition:
+        return "" if not admonition.group(1) or reveal_label(admonition.group(1)) else None
     return _match(_ANSWER, line.text)
 
 

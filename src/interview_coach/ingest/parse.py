@@ -93,6 +93,7 @@ def _orphans(lines: list[Line], anchors: list[Anchor], bodies_of: dict[int, bodi
     covered: set[int] = set()
     for a in anchors:
         covered.update(ln.no for ln in lines[a.start:max(a.body_start, a.start + 1)])
+        covered.update(ln.no for ln in bodies_of[id(a)].lead)
         for span in (bodies_of[id(a)].answer_span, bodies_of[id(a)].explanation_span):
             if span:
                 covered.update(range(span[0], span[1] + 1))
@@ -208,6 +209,8 @@ def parse_lines(raw_lines: list[str]) -> ParseResult:
             translations=dict(a.translations),
             listed_line=a.listed_line,
         )
+        if b.lead:
+            _take_lead(item, b.lead, default_zh)
         if a.inline_answer is not None:
             text, line = a.inline_answer
             item.answer, item.answer_line_start, item.answer_line_end = text, line, line
@@ -224,6 +227,23 @@ def parse_lines(raw_lines: list[str]) -> ParseResult:
         items.append(item)
     shapes = sorted({it.shape for it in items})
     return ParseResult(items=items, shapes=shapes, notices=_notices(lines, items))
+
+
+_OPTION = re.compile(r"^(?:[-*+]\s+)?[(（]?[A-Ha-h][)）.．、:：]\s*\S")
+
+
+def _take_lead(item: ItemData, lead: list[Line], default_zh: Lang) -> None:
+    """Lines between a question and its later answer label: multiple-choice options join the
+    question; a lone line asking the same in the other language is its translation; anything
+    else (difficulty, tags) stays in the item's lines but in neither text."""
+    texts = [ln.body or ln.text for ln in lead]
+    if all(_OPTION.match(ln.text) for ln in lead):
+        item.question = "\n".join([item.question, *(ln.text for ln in lead)])
+    elif len(lead) == 1 and not item.translations and strong(texts[0]):
+        lang = detect_lang(texts[0], default_zh)
+        if (lang == "en") != (item.lang == "en"):
+            item.translations = {item.lang: item.question, lang: texts[0]}
+    item.line_end = max(item.line_end, lead[-1].no)
 
 
 def _notices(lines: list[Line], items: list[ItemData]) -> list[Notice]:

@@ -27,7 +27,8 @@ _ZH_OPENERS = (
 _ZH_INTERROGATIVES = (
     "什么", "什麼", "甚麼", "如何", "为什么", "為什麼", "为何", "為何", "怎么", "怎麼", "怎样",
     "怎樣", "哪些", "哪个", "哪個", "哪种", "哪種", "是否", "有何", "何时", "何時", "多少",
-    "吗", "嗎", "呢", "能否", "可否",
+    "吗", "嗎", "呢", "能否", "可否", "哪张", "哪張", "哪一", "哪几", "哪幾", "哪条", "哪條", "哪项", "哪項",
+    "哪里", "哪裡", "哪类", "哪類",
 )
 _EN_OPENER = re.compile(r"^(?:" + "|".join(re.escape(w) for w in _EN_OPENERS) + r")\b", re.I)
 
@@ -53,8 +54,12 @@ def _trailing_marks(text: str) -> str:
     return text[:end]
 
 
+_ATTRIBUTION = re.compile(r"[?？][ \t]+[-–—|][ \t]+[^?？]{1,60}$")  # "What is X? - Google Interview Question"
+
+
 def strong(text: str) -> bool:
-    return _trailing_marks(clean(text)).endswith(("?", "？"))
+    t = _trailing_marks(clean(text))
+    return t.endswith(("?", "？")) or bool(_ATTRIBUTION.search(t))
 
 
 def weak(text: str) -> bool:
