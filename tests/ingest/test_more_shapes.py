@@ -501,3 +501,21 @@ def test_a_translation_line_before_the_answer_label_and_headings_inside_list_ent
     listed = "1. ### What is the curse of dimensionality? ⭐\n   `Ans:` Distances lose meaning in many dimensions.\n"
     assert parse(listed) == [(1, "What is the curse of dimensionality? ⭐", 2, 2,
                               "Distances lose meaning in many dimensions.")]
+
+
+def test_numbered_questions_run_together_in_one_paragraph() -> None:
+    doc = "一面：\n1.LoRA 的原理是什么?2.为什么要做 warmup?3.说说你的项目中最难的部分。\n"
+    assert [(line, q) for line, q, *_ in parse(doc)] == [
+        (2, "LoRA 的原理是什么?"), (2, "为什么要做 warmup?"), (2, "说说你的项目中最难的部分。")]
+
+
+def test_exam_items_tagged_with_their_kind() -> None:
+    doc = "\n".join([
+        "## 练习题",
+        "- 01 (单选)下列哪种方法不能缓解过拟合",                          # 2
+        "- 02 (简答)简述 L1 正则的作用",                                # 3
+        "- 03 (判断)Batch Normalization 只能用在卷积层",                  # 4
+    ])
+    assert [(line, q) for line, q, *_ in parse(doc)] == [
+        (2, "01 (单选)下列哪种方法不能缓解过拟合"), (3, "02 (简答)简述 L1 正则的作用"),
+        (4, "03 (判断)Batch Normalization 只能用在卷积层")]

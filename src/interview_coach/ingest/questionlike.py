@@ -57,9 +57,14 @@ def _trailing_marks(text: str) -> str:
 _ATTRIBUTION = re.compile(r"[?？][ \t]+[-–—|][ \t]+[^?？]{1,60}$")  # "What is X? - Google Interview Question"
 
 
+# an exam item: "01 (单选)…", "【简答】…", "(Multiple choice) …"
+_EXAM_TAG = re.compile(r"^(?:\d{1,3}[.、．]?\s*)?[(（【\[]\s*(?:单选|多选|简答|判断|填空|问答|选择|論述|论述|單選|多選|簡答|"
+                       r"判斷|問答|選擇|single choice|multiple choice|short answer|true/false)[^)）】\]]{0,6}[)）】\]]", re.I)
+
+
 def strong(text: str) -> bool:
     t = _trailing_marks(clean(text))
-    return t.endswith(("?", "？")) or bool(_ATTRIBUTION.search(t))
+    return t.endswith(("?", "？")) or bool(_ATTRIBUTION.search(t)) or bool(_EXAM_TAG.match(t))
 
 
 def weak(text: str) -> bool:

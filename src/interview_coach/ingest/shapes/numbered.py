@@ -54,6 +54,29 @@ def sub_questions(lines: list[Line], idx: int) -> tuple[list[str], int]:
     return entries, j
 
 
+_RUN_ON = re.compile(r"(?<=[?？。!！.])\s*(\d{1,2})[.．、]\s*(?=\S)")
+
+
+def run_on(body: str, first: int | None) -> list[tuple[int, str]]:
+    """`1.A?2.B?3.C?` on one line: the numbered questions run together, when the numbers
+    after sentence ends continue the line's own (at least three in all); else []."""
+    if first is None:
+        return []
+    cuts, expected = [], first + 1
+    for m in _RUN_ON.finditer(body):
+        if int(m.group(1)) == expected:
+            cuts.append(m)
+            expected += 1
+    if len(cuts) < 2:
+        return []
+    parts, start, number = [], 0, first
+    for m in cuts:
+        parts.append((number, body[start:m.start()].strip()))
+        start, number = m.end(), int(m.group(1))
+    parts.append((number, body[start:].strip()))
+    return [(n, q) for n, q in parts if q]
+
+
 def _lazy(lines: list[Line]) -> bool:
     """Every entry numbered `1.` (Markdown renumbers them): the sequence says nothing."""
     tops = [ln.number for ln in lines if ln.kind is Kind.NUMBERED and ln.indent <= 1]
@@ -108,13 +131,20 @@ def find(lines: list[Line], allowed: list[bool]) -> list[Anchor]:
             if ok:
                 if subs:
                     body_start = after_subs
+                run = run_on(ln.body, ln.number)
+                number_: int | None = ln.number
+                question_ = " ".join([ln.body, *subs])
+                if run:  # "1.…是什么?2.…区别?3.…?" written as one paragraph: one item each
+                    anchors.extend(Anchor(shape="numbered", question=q, question_line=ln.no, start=i, body_start=i + 1,
+                                          number=n) for n, q in run[:-1])
+                    number_, question_ = run[-1]
                 anchors.append(Anchor(
                     shape="bilingual_pairs" if translations else "numbered",
-                    question=" ".join([ln.body, *subs]),
+                    question=question_,
                     question_line=ln.no,
                     start=i,
                     body_start=body_start,
-                    number=ln.number,
+                    number=number_,
                     translations=translations,
                 ))
                 expected = (ln.number or 0) + 1
