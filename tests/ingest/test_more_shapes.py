@@ -519,3 +519,23 @@ def test_exam_items_tagged_with_their_kind() -> None:
     assert [(line, q) for line, q, *_ in parse(doc)] == [
         (2, "01 (单选)下列哪种方法不能缓解过拟合"), (3, "02 (简答)简述 L1 正则的作用"),
         (4, "03 (判断)Batch Normalization 只能用在卷积层")]
+
+
+def test_obsidian_question_and_answer_callouts_and_a_wikilink_contents_list() -> None:
+    doc = "\n".join([
+        "# Clustering",
+        "1. [[#K-Means]]",
+        "2. [[#DBSCAN]]",
+        "## K-Means",
+        "> [!question] How it is asked",
+        "> \"How do you choose k in k-means?\"",                 # 6
+        "",
+        "> [!tip] Strong answer",
+        "> - Elbow method and silhouette score.",                # 9
+        "## DBSCAN",
+        "> [!question]- When is DBSCAN a better choice than k-means?",  # 11: the title asks
+        "> [!success] Answer",
+        "> Arbitrary cluster shapes and a noise label.",         # 13
+    ])
+    assert [(line, q, s, e) for line, q, s, e, _ in parse(doc)] == [
+        (6, "How do you choose k in k-means?", 9, 9), (11, "When is DBSCAN a better choice than k-means?", 13, 13)]

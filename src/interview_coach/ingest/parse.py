@@ -15,7 +15,7 @@ from . import body as bodies
 from .lines import Kind, Line, classify
 from .model import Anchor, Notice, ParseResult
 from .questionlike import strong
-from .shapes import bold, details, generic, headings, labelled, listed_later, numbered, tables
+from .shapes import bold, callouts, details, generic, headings, labelled, listed_later, numbered, tables
 
 
 def _doc_title(lines: list[Line]) -> int | None:
@@ -36,6 +36,10 @@ def _find_anchors(lines: list[Line]) -> list[Anchor]:
     for a in details.find(lines):
         anchors.append(a)
         for k in range(a.start, details.owned_until(a, lines)):
+            allowed[k] = False
+    for a in callouts.find(lines):
+        anchors.append(a)
+        for k in range(a.start, a.body_end or a.body_start):
             allowed[k] = False
 
     labels = labelled.find(lines, allowed)

@@ -16,7 +16,7 @@ from ..questionlike import definition_like, strong, weak
 from . import bilingual
 
 _WORD = re.compile(r"[^\W_]")  # "3. ..." placeholders ask nothing
-_LINK_ONLY = re.compile(r"^(?:\[[^\]]*\]\([^)]*\)[\s,，、|]*)+$")  # "1. [基础](#基础)": a table of contents
+_LINK_ONLY = re.compile(r"^(?:(?:\[[^\]]*\]\([^)]*\)|\[\[[^\]]+\]\])[\s,，、|]*)+$")  # "1. [基础](#基础)": a table of contents
 
 
 def _followed_by_answer(lines: list[Line], idx: int) -> bool:
