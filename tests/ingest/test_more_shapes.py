@@ -539,3 +539,22 @@ def test_obsidian_question_and_answer_callouts_and_a_wikilink_contents_list() ->
     ])
     assert [(line, q, s, e) for line, q, s, e, _ in parse(doc)] == [
         (6, "How do you choose k in k-means?", 9, 9), (11, "When is DBSCAN a better choice than k-means?", 13, 13)]
+
+
+def test_a_translation_and_options_before_the_answer_and_an_explanation_after_it() -> None:
+    doc = "\n".join([
+        "### 1. 选择题：缩放点积注意力为什么要缩放？",                        # 1
+        "**Why scale dot-product attention?**",
+        "A) 减少参数",
+        "B) 防止 softmax 饱和",
+        "**答案：** B",                                             # 5
+        "**解释：** 点积随维度增大而变大。",                               # 6
+        "### 2. 判断题：Transformer 使用了循环结构？",                      # 7
+        "**答案：** 错误",
+    ])
+    items = parse_lines(doc.split("\n")).items
+    first = items[0]
+    assert first.question == "选择题：缩放点积注意力为什么要缩放？\nA) 减少参数\nB) 防止 softmax 饱和"
+    assert first.translations["en"] == "Why scale dot-product attention?"
+    assert (first.answer, first.explanation) == ("B", "点积随维度增大而变大。")
+    assert (items[1].question, items[1].answer) == ("判断题：Transformer 使用了循环结构？", "错误")

@@ -206,10 +206,11 @@ def _label(words: str, colon_required: str = "") -> re.Pattern[str]:
 _ANSWER = _label(
     r"answer|answers|model answer|sample answer|suggested answer|reference answer|your answer|short answer|"
     r"solution|参考答案|參考答案|答案要点|答案要點|答题要点|答題要點|回答要点|回答要點|参考回答|參考回答|"
+    r"答案思路|答题思路|答題思路|"
     r"[\u4e00-\u9fff]{1,3}的?(?:答案|回答)|答案|回答|解答|标准答案|標準答案|答",
     r"a|ans|response",
 )
-_EXPLANATION = _label(r"解析|答案解析|详解|詳解|explanation|rationale|解题思路|解題思路", r"分析|说明|說明|note")
+_EXPLANATION = _label(r"解析|答案解析|详解|詳解|explanation|rationale|解题思路|解題思路", r"分析|说明|說明|解释|解釋|note")
 _QUESTION = _label(r"面试题|面試題|题目|題目|问题|問題|question|interview question", r"q|问|問")
 
 

@@ -240,13 +240,14 @@ def _take_lead(item: ItemData, lead: list[Line], default_zh: Lang) -> None:
     """Lines between a question and its later answer label: multiple-choice options join the
     question; a lone line asking the same in the other language is its translation; anything
     else (difficulty, tags) stays in the item's lines but in neither text."""
-    texts = [ln.body or ln.text for ln in lead]
-    if all(_OPTION.match(ln.text) for ln in lead):
-        item.question = "\n".join([item.question, *(ln.text for ln in lead)])
-    elif len(lead) == 1 and not item.translations and strong(texts[0]):
-        lang = detect_lang(texts[0], default_zh)
+    options = [ln for ln in lead if _OPTION.match(ln.text)]
+    others = [ln.body or ln.text for ln in lead if not _OPTION.match(ln.text)]
+    if len(others) == 1 and not item.translations and strong(others[0]):
+        lang = detect_lang(others[0], default_zh)
         if (lang == "en") != (item.lang == "en"):
-            item.translations = {item.lang: item.question, lang: texts[0]}
+            item.translations = {item.lang: item.question, lang: others[0]}
+    if len(options) >= 2:
+        item.question = "\n".join([item.question, *(ln.text for ln in options)])
     item.line_end = max(item.line_end, lead[-1].no)
 
 
