@@ -1,0 +1,40 @@
+"""Finishing a question's text: whole-question quotes removed, and the lines between a
+question and a later answer label (options, a translation, metadata) put in their place."""
+
+from __future__ import annotations
+
+import re
+
+from ..bank.types import ItemData
+from ..text.lang import Lang, detect_lang
+from .lines import Line
+from .questionlike import strong
+
+_QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
+
+
+def unquoted(question: str) -> str:
+    """`"What would you do?"` → `What would you do?` (a question quoted as a whole)."""
+    q = question.strip()
+    close = _QUOTES.get(q[:1])
+    if close and len(q) > 2 and q.endswith(close) and q[0] not in q[1:-1] and close not in q[1:-1]:
+        return q[1:-1].strip()
+    return question
+
+
+_OPTION = re.compile(r"^(?:[-*+]\s+)?[(（]?[A-Ha-h][)）.．、:：]\s*\S")
+
+
+def take_lead(item: ItemData, lead: list[Line], default_zh: Lang) -> None:
+    """Lines between a question and its later answer label: multiple-choice options join the
+    question; a lone line asking the same in the other language is its translation; anything
+    else (difficulty, tags) stays in the item's lines but in neither text."""
+    options = [ln for ln in lead if _OPTION.match(ln.text)]
+    others = [ln.body or ln.text for ln in lead if not _OPTION.match(ln.text)]
+    if len(others) == 1 and not item.translations and strong(others[0]):
+        lang = detect_lang(others[0], default_zh)
+        if (lang == "en") != (item.lang == "en"):
+            item.translations = {item.lang: item.question, lang: others[0]}
+    if len(options) >= 2:
+        item.question = "\n".join([item.question, *(ln.text for ln in options)])
+    item.line_end = max(item.line_end, lead[-1].no)
