@@ -233,3 +233,16 @@ def test_an_english_only_bank_links_to_its_chinese_only_translation(
             wrong += any(o.question_line != 1 + 2 * zh_lines[it.question_line] for o in partners)
     print(f"\nEnglish-only 001 lines linked to their 002 twin: {linked}/{len(pairs)}, wrong partners {wrong}")
     assert linked >= 0.95 * len(pairs) and wrong == 0
+
+
+def test_thresholds_depend_on_whether_two_sources_translate_each_other() -> None:
+    """Pure rule: a pair at 0.80 links between aligned sources (most items matched), not
+    between two unrelated banks, where 0.84 is needed (0.79 across languages)."""
+    en, zh = frozenset({"en"}), frozenset({"zh"})
+    source_of = {f"a{k}": "A" for k in range(8)} | {f"b{k}": "B" for k in range(8)} | {"c0": "C", "c1": "C"}
+    pairs = {(f"a{k}", f"b{k}"): 0.95 for k in range(6)} | {("a6", "b6"): 0.80, ("a7", "b7"): 0.76}
+    pairs |= {("a0", "c0"): 0.80, ("a1", "c1"): 0.85}
+    languages = {i: en for i in source_of} | {"b7": zh}
+    linked = {(a, b) for _, a, b in linking.mutual_best(pairs, source_of, languages)}
+    assert {("a6", "b6"), ("a7", "b7")} <= linked  # aligned A–B: 0.79, and 0.74 across languages
+    assert ("a1", "c1") in linked and ("a0", "c0") not in linked  # unaligned A–C: 0.84

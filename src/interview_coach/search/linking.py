@@ -126,8 +126,8 @@ def mutual_best(pairs: dict[tuple[str, str], float], source_of: dict[str, str],
                 languages: dict[str, frozenset[str]] | None = None) -> list[tuple[float, str, str]]:
     """Pairs that are each other's best match in the other's source, at or above the
     threshold for their kind: SAME, or CROSS when `languages` says the two items share no
-    language; lower (ALIGNED_SAME / ALIGNED_CROSS) between two sources that are
-    translations of each other (most of the smaller one's items are sure matches)."""
+    language; lower (ALIGNED_SAME / ALIGNED_CROSS) between two sources that translate each
+    other (at least half of the smaller one's items have a mutual best match at ALIGNED_SAME)."""
     languages = languages or {}
     top: dict[tuple[str, str], tuple[float, str]] = {}  # (item, other source) -> (sim, other item)
     for (a, b), s in pairs.items():
@@ -140,14 +140,14 @@ def mutual_best(pairs: dict[tuple[str, str], float], source_of: dict[str, str],
     size: dict[str, int] = defaultdict(int)
     for src in source_of.values():
         size[src] += 1
-    sure: dict[frozenset[str], int] = defaultdict(int)
+    matched: dict[frozenset[str], int] = defaultdict(int)
     for s, a, b in mutual:
         if s >= ALIGNED_SAME:
-            sure[frozenset((source_of[a], source_of[b]))] += 1
+            matched[frozenset((source_of[a], source_of[b]))] += 1
     out = []
     for s, a, b in mutual:
         pair = frozenset((source_of[a], source_of[b]))
-        aligned = sure[pair] >= max(ALIGNED_MIN, ALIGNED_SHARE * min(size[x] for x in pair))
+        aligned = matched[pair] >= max(ALIGNED_MIN, ALIGNED_SHARE * min(size[x] for x in pair))
         la, lb = languages.get(a), languages.get(b)
         cross = bool(la and lb and not la & lb)
         threshold = (ALIGNED_CROSS if cross else ALIGNED_SAME) if aligned else (CROSS if cross else SAME)
