@@ -246,3 +246,19 @@ def test_thresholds_depend_on_whether_two_sources_translate_each_other() -> None
     linked = {(a, b) for _, a, b in linking.mutual_best(pairs, source_of, languages)}
     assert {("a6", "b6"), ("a7", "b7")} <= linked  # aligned A–B: 0.79, and 0.74 across languages
     assert ("a1", "c1") in linked and ("a0", "c0") not in linked  # unaligned A–C: 0.84
+
+
+def test_link_suggestions_list_close_unlinked_pairs_until_decided(seed_copy: Path, cli: Cli) -> None:
+    cli.db = seed_copy
+    rows = cli.json("link-suggestions", "-n", "5")
+    assert rows, "the seeds and the sample bank hold near-duplicates below the thresholds"
+    assert [r["similarity"] for r in rows] == sorted((r["similarity"] for r in rows), reverse=True)
+    for r in rows:
+        a, b = r["items"]
+        assert r["similarity"] >= linking.ALIGNED_CROSS and a["question_id"] != b["question_id"]
+    a, b = rows[0]["items"]
+    assert cli("link", a["item_id"], b["item_id"]).exit_code == 0
+    after = cli.json("link-suggestions", "-n", "50")
+    assert all({x["item_id"] for x in r["items"]} != {a["item_id"], b["item_id"]} for r in after)
+    text = cli("link-suggestions", "-n", "1").output
+    assert "coach link i" in text

@@ -1,4 +1,5 @@
-"""`coach search`, `coach related`, `coach link`, `coach unlink`, `coach relink`, `coach glossary`."""
+"""`coach search`, `coach related`, `coach link`, `coach unlink`, `coach link-suggestions`,
+`coach relink`, `coach glossary`."""
 
 from __future__ import annotations
 
@@ -98,6 +99,31 @@ def unlink(
         emit_json({"unlinked": item, "question_id": qid})
     else:
         out.print(f"{item} is now its own question {qid}")
+
+
+@handle_errors
+def link_suggestions(
+    ctx: typer.Context,
+    n: int = typer.Option(20, "-n", min=1, max=1000, help="How many pairs to show."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Pairs of items that may ask the same question but were not linked automatically
+    (close, but below the threshold for their two files). Accept one with `coach link A B`,
+    refuse one with `coach unlink`."""
+    with open_store(ctx) as store:
+        pairs = linking.suggestions(store, build_engine(store, quiet=as_json), n)
+        rows = [(s, store.item(a), store.item(b)) for s, a, b in pairs]
+    if as_json:
+        emit_json([{"similarity": round(s, 4), "items": [
+            {"item_id": it.item_id, "question_id": it.question_id, "question": it.question, "source": it.source}
+            for it in (x, y)]} for s, x, y in rows])
+        return
+    if not rows:
+        out.print("no link suggestions")
+    for s, x, y in rows:
+        out.print(f"[dim]sim {s:.2f}[/dim]  coach link {x.item_id} {y.item_id}", markup=True)
+        for it in (x, y):
+            out.print(f"    {escape(it.question)}  [dim]{escape(shown_path(it.source))}:{it.question_line}[/dim]", markup=True)
 
 
 @handle_errors

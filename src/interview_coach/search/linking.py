@@ -122,6 +122,18 @@ def item_pairs(engine: SearchEngine) -> dict[tuple[str, str], float]:
     return best
 
 
+def _mutual(pairs: dict[tuple[str, str], float], source_of: dict[str, str]) -> list[tuple[float, str, str]]:
+    """Pairs that are each other's best match in the other's source, at any similarity."""
+    top: dict[tuple[str, str], tuple[float, str]] = {}  # (item, other source) -> (sim, other item)
+    for (a, b), s in pairs.items():
+        for x, y in ((a, b), (b, a)):
+            k = (x, source_of[y])
+            if s > top.get(k, (-1.0, ""))[0]:
+                top[k] = (s, y)
+    return [(s, a, b) for (a, b), s in pairs.items()
+            if top[(a, source_of[b])][1] == b and top[(b, source_of[a])][1] == a]
+
+
 def mutual_best(pairs: dict[tuple[str, str], float], source_of: dict[str, str],
                 languages: dict[str, frozenset[str]] | None = None) -> list[tuple[float, str, str]]:
     """Pairs that are each other's best match in the other's source, at or above the
@@ -129,14 +141,7 @@ def mutual_best(pairs: dict[tuple[str, str], float], source_of: dict[str, str],
     language; lower (ALIGNED_SAME / ALIGNED_CROSS) between two sources that translate each
     other (at least half of the smaller one's items have a mutual best match at ALIGNED_SAME)."""
     languages = languages or {}
-    top: dict[tuple[str, str], tuple[float, str]] = {}  # (item, other source) -> (sim, other item)
-    for (a, b), s in pairs.items():
-        for x, y in ((a, b), (b, a)):
-            k = (x, source_of[y])
-            if s > top.get(k, (-1.0, ""))[0]:
-                top[k] = (s, y)
-    mutual = [(s, a, b) for (a, b), s in pairs.items()
-              if top[(a, source_of[b])][1] == b and top[(b, source_of[a])][1] == a]
+    mutual = _mutual(pairs, source_of)
     size: dict[str, int] = defaultdict(int)
     for src in source_of.values():
         size[src] += 1
@@ -274,6 +279,19 @@ def decide(store: Store, a: str, b: str | None, decision: str) -> list[tuple[str
                 (x, y, decision, utcnow()))
             rows.append((x, y))
     return rows
+
+
+def suggestions(store: Store, engine: SearchEngine, limit: int = 20) -> list[tuple[float, str, str]]:
+    """Pairs of items that may ask the same question but were not linked: mutual best
+    matches from ALIGNED_CROSS up, in different canonical questions, not declared
+    different. Best first; `coach link A B` accepts one."""
+    items = {it.item_id: it for it in store.items()}
+    source_of = {i: it.source for i, it in items.items()}
+    refused = {frozenset(r) for r in store.conn.execute(
+        "SELECT item_a, item_b FROM link_decisions WHERE decision = 'different'").fetchall()}
+    out = [(s, a, b) for s, a, b in _mutual(item_pairs(engine), source_of)
+           if s >= ALIGNED_CROSS and items[a].question_id != items[b].question_id and frozenset((a, b)) not in refused]
+    return sorted(out, reverse=True)[:limit]
 
 
 def related(engine: SearchEngine, question_id: str, k: int = 10) -> list[tuple[str, float, str]]:
