@@ -108,8 +108,7 @@ def link_suggestions(
     as_json: bool = JsonOpt,
 ) -> None:
     """Pairs of items that may ask the same question but were not linked automatically
-    (close, but below the threshold for their two files). Accept one with `coach link A B`,
-    refuse one with `coach unlink`."""
+    (close, but below the threshold for their two files). Accept one with `coach link A B`."""
     with open_store(ctx) as store:
         pairs = linking.suggestions(store, build_engine(store, quiet=as_json), n)
         rows = [(s, store.item(a), store.item(b)) for s, a, b in pairs]
