@@ -73,8 +73,9 @@ GATE_FLOOR = 0.5  # ... and this share of it with no coverage at all
 # other-language): Spearman with completeness 0.74 → 0.86, echo max 96 → 25, keyword
 # lists max 55 → 8, full vs wrong-question AUC 0.957 → 0.964; the sample-bank evaluation
 # (tests/study/test_grading_eval.py) kept AUC 0.99 and Spearman 0.91.
-# score = 100 × relevance × (BASE × min(1, coverage / BASE_GATE) + (1 − BASE) × min(1, coverage / FULL_COVERAGE));
-# coverage counts only what goes beyond the question's own words. Tuned on the
+# score = 100 × relevance × (BASE × gate + (1 − BASE) × min(1, coverage / FULL_COVERAGE)),
+# gate = GATE_FLOOR + (1 − GATE_FLOOR) × min(1, coverage / BASE_GATE); coverage counts only what
+# goes beyond the question's own words. Before the gate, tuned on the
 # sample bank: Spearman with completeness 0.93 (a reference truncated to 25–100 % of its
 # sentences, in the other script), junk ≤ 8, correct answers median 70.
 KEYWORD_LIST_CAP = 8
@@ -205,6 +206,7 @@ class Grader:
     def __init__(self, embedder: Embedder, others: list[Reference] | None = None, seed: int = 7) -> None:
         """`others`: the other canonical questions of the bank, each with its reference answers."""
         self.embed = embedder
+        self._given: dict[tuple[str, ...], np.ndarray] = {}  # per question: the credit its own words earn
         self.question_model = len(embedder.models) > 1  # models[1], if given, matches answers to questions
         self.others = [o for o in (others or []) if o.answers]
         rng = random.Random(seed)
@@ -315,8 +317,13 @@ class Grader:
             return 0.0
         w = np.array([p.weight for p in points])
         got = np.array([r.credit for r in results])
-        qspans = [sp for q in ref.questions for sp in split(q, min_weight=2, clauses=True)]
-        given = np.array([r.credit for r in self._match(points, pvecs, qspans, "")]) if qspans else np.zeros(len(points))
+        cache_key = tuple(ref.questions) + tuple(p.text for p in points)
+        given = self._given.get(cache_key)
+        if given is None:
+            qspans = [sp for q in ref.questions for sp in split(q, min_weight=2, clauses=True)]
+            given = (np.array([r.credit for r in self._match(points, pvecs, qspans, "")]) if qspans
+                     else np.zeros(len(points)))
+            self._given[cache_key] = given
         room = w * (1.0 - given)
         return float(np.dot(w, np.maximum(0.0, got - given)) / room.sum()) if room.sum() > 1e-9 else 0.0
 
