@@ -306,7 +306,7 @@ def test_a_one_line_chinese_answer_is_not_a_translation_of_the_question() -> Non
 def test_question_sub_headings_inside_an_answer_stay_in_it() -> None:
     doc = "\n".join([
         "#### Why clip gradients?",                             # 1
-        "##### Short answer",
+        "##### Short answer",                                     # 2: a label heading
         "- Exploding updates are bounded.",
         "##### What happens without it?",                       # 4: a sub-heading of the answer
         "Loss spikes to NaN.",
@@ -314,7 +314,7 @@ def test_question_sub_headings_inside_an_answer_stay_in_it() -> None:
         "Adam's early moment estimates are noisy.",
     ])
     assert [(line, q, s, e) for line, q, s, e, _ in parse(doc)] == [
-        (1, "Why clip gradients?", 2, 5), (6, "Why warm up the learning rate?", 7, 7)]
+        (1, "Why clip gradients?", 3, 5), (6, "Why warm up the learning rate?", 7, 7)]
 
 
 def test_scenario_labels_and_quoted_questions() -> None:
@@ -558,3 +558,48 @@ def test_a_translation_and_options_before_the_answer_and_an_explanation_after_it
     assert first.translations["en"] == "Why scale dot-product attention?"
     assert (first.answer, first.explanation) == ("B", "点积随维度增大而变大。")
     assert (items[1].question, items[1].answer) == ("判断题：Transformer 使用了循环结构？", "错误")
+
+
+def test_question_n_headings_with_the_question_below_and_placeholder_answers() -> None:
+    doc = "\n".join([
+        "## Detection",
+        "### Question 1",
+        "**What does an anchor box encode?**",                  # 3
+        "**Answer:** _To be filled_",
+        "### Question 2",
+        "**Explain non-maximum suppression.**",                 # 6
+        "**Answer:** Keep the best box, drop overlapping ones above an IoU threshold.",
+    ])
+    items = parse_lines(doc.split("\n")).items
+    assert [(it.question_line, it.question, it.section, it.answer) for it in items] == [
+        (3, "What does an anchor box encode?", "Detection", None),
+        (6, "Explain non-maximum suppression.", "Detection",
+         "Keep the best box, drop overlapping ones above an IoU threshold."),
+    ]
+
+
+def test_a_bold_question_with_its_answer_on_the_same_line() -> None:
+    doc = ("1.  **What is a stride?** How far the kernel moves at each step.\n"
+           "2.  **Explain dilation.** Gaps between kernel taps widen the view.\n")
+    assert parse(doc) == [(1, "What is a stride?", 1, 1, "How far the kernel moves at each step."),
+                          (2, "Explain dilation.", 2, 2, "Gaps between kernel taps widen the view.")]
+
+
+def test_decorated_question_headings_answer_sub_headings_and_group_headings() -> None:
+    doc = "\n".join([
+        "## Questions 1-2",
+        "## 📌 Q1: Why does retrieval need chunking?",           # 2
+        "### ✅ Answer",
+        "Long documents blur into one vector.",                 # 4
+        "## 📌 Q2: What does _re-ranking_ add?",                 # 5
+        "### ✅ Answer",
+        "A slower, more precise ordering of the top hits.",     # 7
+        "## ✅ 3. 判断题",
+        "注意力权重之和为 1。（对 / 错）",                              # 9
+    ])
+    items = parse_lines(doc.split("\n")).items
+    assert [(it.question_line, it.question, it.number, it.answer) for it in items] == [
+        (2, "Why does retrieval need chunking?", 1, "Long documents blur into one vector."),
+        (5, "What does re-ranking add?", 2, "A slower, more precise ordering of the top hits."),
+        (9, "注意力权重之和为 1。（对 / 错）", None, None),
+    ]

@@ -118,6 +118,10 @@ def _unwrap_reveal(content: list[Line]) -> tuple[list[Line], str | None] | None:
     return _trim(inner), after or None
 
 
+# "_To be filled_", "TBD", "待补充", "略": a slot for an answer, not one
+_PLACEHOLDER_ANSWER = re.compile(
+    r"^[\s_*`>-]*(?:to be (?:filled|added|written|done|completed)(?: in)?|tbd|todo|coming soon|n/?a|"
+    r"待补充|待補充|待更新|待完善|暂无|暫無|敬请期待|敬請期待|略)[\s_*`.。!！…]*$", re.I)
 LEAD_LINES = 6  # at most this many short lines may stand between a question and its answer label
 LEAD_CHARS = 160
 
@@ -190,6 +194,10 @@ def extract(lines: list[Line]) -> Body:
         got = _span_text(expl, explanation_label(expl[0]))
         if got:
             body.explanation, body.explanation_span = got
+    if body.answer is not None and _PLACEHOLDER_ANSWER.match(body.answer):
+        body.answer, body.answer_span = None, None
+    if body.explanation is not None and _PLACEHOLDER_ANSWER.match(body.explanation):
+        body.explanation, body.explanation_span = None, None
     text = "\n".join(t for t in (body.answer, body.explanation) if t)
     body.images, body.links = references(text)
     return body

@@ -65,14 +65,21 @@ _BOLD_WRAP = re.compile(r"^\*\*(.+?)\*\*[ \t]*$")
 _EMPH_WRAP = re.compile(r"^(\*\*|__|\*|_)(.+)\1$")
 
 
+_PAIRED = re.compile(r"(\*\*|__)(.+?)\1")
+_DECOR = re.compile(r"^(?:[\u2600-\u27bf\U0001f300-\U0001faff][\ufe0f]?[ \t]*)+")  # "📌 ", "✅ "
+_INNER_EMPH = re.compile(r"(?<![\w*_])([*_])(?=\S)([^*_\n]+?)(?<=\S)\1(?![\w*_])")
+
+
 def strip_bold(text: str) -> str:
-    """Remove Markdown emphasis markers around and inside a short line."""
-    text = text.strip()
+    """Remove Markdown emphasis markers around and inside a short line (`_word_` and
+    `*word*` too, not the underscores of snake_case names)."""
+    text = _PAIRED.sub(r"\2", text.strip()).replace("**", "").replace("__", "")
+    text = _INNER_EMPH.sub(r"\2", text).strip()
     m = _EMPH_WRAP.match(text)
     while m:
         text = m.group(2).strip()
         m = _EMPH_WRAP.match(text)
-    return text.replace("**", "").replace("__", "").strip()
+    return text
 
 
 def _indent_of(raw: str) -> int:
@@ -87,6 +94,12 @@ def _indent_of(raw: str) -> int:
         else:
             break
     return col
+
+
+def numbered_rest(text: str) -> str | None:
+    """The raw text after a list number (`1.  **Q?** answer` → `**Q?** answer`)."""
+    m = _NUMBERED.match(text)
+    return m.group("rest") if m else None
 
 
 def parse_numbered(text: str) -> tuple[int, str] | None:
@@ -131,7 +144,7 @@ def classify(lines: list[str]) -> list[Line]:
         if indent < 4:
             h = _HEADING.match(stripped)
             if h:
-                body = _HEADING_ID.sub("", h.group(2))
+                body = _DECOR.sub("", strip_bold(_HEADING_ID.sub("", h.group(2))))
                 num = parse_numbered(body)
                 dotted = None if num else _DOTTED.match(body)
                 if dotted:
@@ -191,7 +204,8 @@ def _code_comments(lines: list[Line]) -> list[Line]:
 
 _COLON = r"[ \t]*(?:\*\*|\*|__|_|`)?[ \t]*[:：][ \t]*(?:\*\*|\*|__|_|`)?"
 # optional quote mark, bullet and emphasis before a label: "> * **A:**", "- *A:*", "`Ans:`"
-_LEAD = r"^(?:>[ \t]*)?(?:[-*+][ \t]+)?(?:\*\*|\*|__|_|`)?[ \t]*"
+_LEAD = (r"^(?:>[ \t]*)?(?:[-*+][ \t]+)?(?:\*\*|\*|__|_|`)?[ \t]*"
+         r"(?:[\u2600-\u27bf\U0001f300-\U0001faff][\ufe0f]?[ \t]*)*")  # "📌 Q1:", "✅ Answer"
 
 
 def _label(words: str, colon_required: str = "") -> re.Pattern[str]:
@@ -235,7 +249,7 @@ def answer_label(line: Line) -> str | None:
     admonition = _ADMONITION.match(line.text)
     if admonition:
         return "" if not admonition.group(1) or reveal_label(admonition.group(1)) else None
-    return _match(_ANSWER, line.text)
+    return _match(_ANSWER, line.body if line.kind is Kind.HEADING else line.text)
 
 
 def explanation_label(line: Line) -> str | None:
@@ -244,9 +258,18 @@ def explanation_label(line: Line) -> str | None:
     return _match(_EXPLANATION, line.text)
 
 
+# A heading that only names the next question: "### Question 3", "第3题", "✅ 2. 判断题"
+_QUESTION_HEADING = re.compile(
+    r"^(?:question|q|problem|问题|問題|题目|題目|面试题|面試題)\s*\d{1,3}$|^第\s*\d{1,3}\s*[题題]$"
+    r"|^(?:选择|判断|填空|简答|编程|推导|計算|计算|問答|问答|選擇|判斷|簡答|程式|单选|多选|單選|多選)[题題]?$",
+    re.IGNORECASE)
+
+
 def question_label(line: Line) -> str | None:
     if line.kind in (Kind.CODE, Kind.BLANK, Kind.TABLE):
         return None
+    if line.kind is Kind.HEADING and _QUESTION_HEADING.match(strip_bold(line.body).strip()):
+        return ""
     text = line.body if line.kind is Kind.HEADING or line.text.startswith(":::") else line.text
     return _match(_QUESTION, text)
 

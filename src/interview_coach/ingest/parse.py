@@ -60,14 +60,17 @@ def _apart(labels: list[Anchor], found: list[Anchor], lines: list[Line]) -> list
     question before them), when another shape is the document's main one: a stray `Q:`
     inside an answer stays answer text, a `## 场景题` part of Q/A pairs does not."""
     out = []
+    taken = {a.start for a in found}
     for lab in labels:
+        if lab.start in taken:  # "### 10、title" / "问题：…": the heading question already holds it
+            continue
         before = [a for a in found if a.start < lab.start]
         if not before:
             out.append(lab)
             continue
         last = max(before, key=lambda a: a.start)
         if any(ln.kind is Kind.HEADING and (last.level == 0 or ln.level <= last.level)
-               for ln in lines[last.body_start:lab.start]):
+               for ln in lines[last.body_start:lab.start + 1]):
             out.append(lab)
     return out
 

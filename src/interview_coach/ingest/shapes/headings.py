@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..lines import Kind, Line
+from ..lines import Kind, Line, question_label
 from ..model import Anchor
 from ..questionlike import questionlike, strong, weak
 
 
 def _candidates(lines: list[Line]) -> list[Line]:
-    return [ln for ln in lines if ln.kind is Kind.HEADING and ln.body]
+    """Headings with text, except those that only name the question below them
+    ("### Question 3", "### ✅ 2. 判断题"): the labelled shape reads those."""
+    return [ln for ln in lines if ln.kind is Kind.HEADING and ln.body and question_label(ln) != ""]
 
 
 def find(lines: list[Line]) -> list[Anchor]:
@@ -100,7 +102,7 @@ def _next_at_or_above(lines: list[Line], h: Line) -> int:
 def _empty_body(lines: list[Line], h: Line) -> bool:
     for ln in lines[h.no:]:
         if ln.kind is Kind.HEADING:
-            return True
+            return ln.level <= h.level  # a deeper heading ("### Answer") is content
         if not ln.blank and ln.kind is not Kind.SEPARATOR:
             return False
     return True

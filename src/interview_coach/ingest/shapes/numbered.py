@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from ..lines import Kind, Line, answer_label
+from ..lines import Kind, Line, answer_label, numbered_rest, strip_bold
 from ..model import Anchor
-from ..questionlike import definition_like, strong, weak
+from ..questionlike import definition_like, imperative, strong, weak
 from . import bilingual
 
 _WORD = re.compile(r"[^\W_]")  # "3. ..." placeholders ask nothing
@@ -77,6 +77,21 @@ def run_on(body: str, first: int | None) -> list[tuple[int, str]]:
     return [(n, q) for n, q in parts if q]
 
 
+_BOLD_Q = re.compile(r"^\*\*(?P<q>[^*]+?)\*\*\s*[:：—–-]?\s*(?P<a>\S.*)$")
+
+
+def bold_question_with_answer(line: Line) -> tuple[str, str] | None:
+    """`1. **What is a stride?** How far the kernel moves.`: (question, answer on the line)."""
+    rest = numbered_rest(line.text)
+    m = _BOLD_Q.match(rest) if rest else None
+    if not m:
+        return None
+    question, answer = strip_bold(m.group("q")), m.group("a").strip()
+    if not (strong(question) or imperative(question)) or len(answer.split()) < 3 and len(answer) < 8:
+        return None
+    return question, answer
+
+
 def _lazy(lines: list[Line]) -> bool:
     """Every entry numbered `1.` (Markdown renumbers them): the sequence says nothing."""
     tops = [ln.number for ln in lines if ln.kind is Kind.NUMBERED and ln.indent <= 1]
@@ -134,6 +149,9 @@ def find(lines: list[Line], allowed: list[bool]) -> list[Anchor]:
                 run = run_on(ln.body, ln.number)
                 number_: int | None = ln.number
                 question_ = " ".join([ln.body, *subs])
+                inline = None if subs or translations else bold_question_with_answer(ln)
+                if inline:
+                    question_ = inline[0]
                 if run:  # "1.…是什么?2.…区别?3.…?" written as one paragraph: one item each
                     anchors.extend(Anchor(shape="numbered", question=q, question_line=ln.no, start=i, body_start=i + 1,
                                           number=n) for n, q in run[:-1])
@@ -145,6 +163,7 @@ def find(lines: list[Line], allowed: list[bool]) -> list[Anchor]:
                     start=i,
                     body_start=body_start,
                     number=number_,
+                    inline_answer=(inline[1], ln.no) if inline else None,
                     translations=translations,
                 ))
                 expected = (ln.number or 0) + 1
