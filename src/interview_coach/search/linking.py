@@ -236,19 +236,23 @@ def _assign(store: Store, clusters: _Clusters, old_q: dict[str, str], auto: int)
         changed = [(new_q[i], i) for i in old_q if new_q[i] != old_q[i]]
         conn.executemany("UPDATE items SET question_id = ? WHERE id = ?", changed)
         # attachments of ids that no longer name a cluster follow most of their items
-        for q in set(old_q.values()) - taken:
+        old_ids = set(old_q.values())
+        items_of: dict[str, list[str]] = defaultdict(list)
+        for i, oq in old_q.items():
+            items_of[oq].append(i)
+        moves = []
+        for q in old_ids - taken:
             dest: dict[str, int] = defaultdict(int)
-            for i, oq in old_q.items():
-                if oq == q:
-                    dest[new_q[i]] += 1
-            target = max(dest, key=lambda d: dest[d])
-            for table in sync.ATTACHMENTS:
-                conn.execute(f"UPDATE {table} SET question_id = ? WHERE question_id = ?", (target, q))
+            for i in items_of[q]:
+                dest[new_q[i]] += 1
+            moves.append((max(dest, key=lambda d: dest[d]), q))
+        for table in sync.ATTACHMENTS:
+            conn.executemany(f"UPDATE {table} SET question_id = ? WHERE question_id = ?", moves)
         _rebuild_keys(store)
         sync.collect_orphans(conn)
-    before = len(set(old_q.values()))
-    merged = len(set(old_q.values()) - taken)
-    split = sum(1 for q in taken if q not in set(old_q.values()))
+    before = len(old_ids)
+    merged = len(old_ids - taken)
+    split = sum(1 for q in taken if q not in old_ids)
     return LinkReport(len(old_q), before, len(taken), auto, merged, split)
 
 
