@@ -65,6 +65,7 @@ _BOLD_WRAP = re.compile(r"^\*\*(.+?)\*\*[ \t]*$")
 _EMPH_WRAP = re.compile(r"^(\*\*|__|\*|_)(.+)\1$")
 
 
+_BLANKS = re.compile(r"_{3,}")
 _PAIRED = re.compile(r"(\*\*|__)(.+?)\1")
 _DECOR = re.compile(r"^(?:[\u2600-\u27bf\U0001f300-\U0001faff][\ufe0f]?[ \t]*)+")  # "📌 ", "✅ "
 _INNER_EMPH = re.compile(r"(?<![\w*_])([*_])(?=\S)([^*_\n]+?)(?<=\S)\1(?![\w*_])")
@@ -73,12 +74,16 @@ _INNER_EMPH = re.compile(r"(?<![\w*_])([*_])(?=\S)([^*_\n]+?)(?<=\S)\1(?![\w*_])
 def strip_bold(text: str) -> str:
     """Remove Markdown emphasis markers around and inside a short line (`_word_` and
     `*word*` too, not the underscores of snake_case names)."""
-    text = _PAIRED.sub(r"\2", text.strip()).replace("**", "").replace("__", "")
+    blanks = _BLANKS.findall(text)  # "来自 ______": a fill-in blank, not emphasis
+    text = _BLANKS.sub("\x00", text.strip())
+    text = _PAIRED.sub(r"\2", text).replace("**", "").replace("__", "")
     text = _INNER_EMPH.sub(r"\2", text).strip()
     m = _EMPH_WRAP.match(text)
     while m:
         text = m.group(2).strip()
         m = _EMPH_WRAP.match(text)
+    for blank in blanks:
+        text = text.replace("\x00", blank, 1)
     return text
 
 
@@ -261,7 +266,8 @@ def explanation_label(line: Line) -> str | None:
 # A heading that only names the next question: "### Question 3", "第3题", "✅ 2. 判断题"
 _QUESTION_HEADING = re.compile(
     r"^(?:question|q|problem|问题|問題|题目|題目|面试题|面試題)\s*\d{1,3}$|^第\s*\d{1,3}\s*[题題]$"
-    r"|^(?:选择|判断|填空|简答|编程|推导|計算|计算|問答|问答|選擇|判斷|簡答|程式|单选|多选|單選|多選)[题題]?$",
+    r"|^(?:选择|判断|填空|简答|编程|推导|計算|计算|問答|问答|選擇|判斷|簡答|程式|单选|多选|單選|多選|思维|思維|应用|應用|"
+    r"综合|綜合|分析|设计|設計|开放|開放|论述|論述)[题題]?$",
     re.IGNORECASE)
 
 
