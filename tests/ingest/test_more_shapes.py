@@ -603,3 +603,28 @@ def test_decorated_question_headings_answer_sub_headings_and_group_headings() ->
         (5, "What does re-ranking add?", 2, "A slower, more precise ordering of the top hits."),
         (9, "注意力权重之和为 1。（对 / 错）", None, None),
     ]
+
+
+def test_stray_questions_keep_the_answer_indented_under_them_and_not_the_next_label() -> None:
+    doc = "\n".join([
+        "#### 1. 稀疏",
+        "**题目：** 长尾物品有哪些困难？",                                  # 2
+        "**答案：** 曝光少。",
+        "#### 2. 冷启动",
+        "**题目：** 新用户怎么推荐？",                                    # 5
+        "**答案：** 先用热门与画像。",
+        "### 题库",
+        "1. **如何缓解数据稀疏？**",                                      # 8
+        "   - **答案：** 借助内容特征。",
+        "2. **如何做实时推荐？**",                                        # 10
+        "   - **答案：** 流式更新模型。",
+        "面经：",
+        "召回和排序有什么区别？",                                          # 13
+        "多路召回怎么融合？",                                              # 14
+        "Agent：",
+    ])
+    assert [(line, q, a) for line, q, _, _, a in parse(doc)] == [
+        (2, "长尾物品有哪些困难？", "曝光少。"), (5, "新用户怎么推荐？", "先用热门与画像。"),
+        (8, "如何缓解数据稀疏？", "借助内容特征。"), (10, "如何做实时推荐？", "流式更新模型。"),
+        (13, "召回和排序有什么区别？", None), (14, "多路召回怎么融合？", None),
+    ]

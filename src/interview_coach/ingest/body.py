@@ -41,16 +41,20 @@ _BREAK = re.compile(r"^<br\s*/?>$", re.I)
 _PLACEHOLDER = re.compile(r"^(?:[-*+]\s*|\d{1,3}[.)、]\s*)?(?:\.{3,}|…+)$")  # "3. ..." (a list to be continued)
 
 
+_DANGLING = re.compile(r"^[^\s:：]{1,20}[:：]$")  # "Agent：" closing a body: the next part's label
+
+
 def _filler(line: Line) -> bool:
     return line.blank or line.kind is Kind.SEPARATOR or bool(_BREAK.match(line.text) or _PLACEHOLDER.match(line.text))
 
 
 def _trim(lines: list[Line]) -> list[Line]:
-    """Drop blank lines, separators (of any indentation), lone `<br/>` and `...` at both ends."""
+    """Drop blank lines, separators (of any indentation), lone `<br/>` and `...` at both ends,
+    and a label line ("Agent：") at the end."""
     start, end = 0, len(lines)
     while start < end and _filler(lines[start]):
         start += 1
-    while end > start and _filler(lines[end - 1]):
+    while end > start and (_filler(lines[end - 1]) or _DANGLING.match(lines[end - 1].text)):
         end -= 1
     return lines[start:end]
 

@@ -17,7 +17,8 @@ def stray_question(ln: Line) -> bool:
 
 def orphans(lines: list[Line], anchors: list[Anchor], bodies_of: dict[int, bodies.Body]) -> list[Anchor]:
     """Lines that ask (end with a question mark) outside every item's question, answer and
-    explanation: unanswered questions of their own (a plain list of questions)."""
+    explanation: questions of their own (a plain list of questions), answered only by what
+    is indented under them."""
     covered: set[int] = set()
     for a in anchors:
         covered.update(ln.no for ln in lines[a.start:max(a.body_start, a.start + 1)])
@@ -26,8 +27,21 @@ def orphans(lines: list[Line], anchors: list[Anchor], bodies_of: dict[int, bodie
             if span:
                 covered.update(range(span[0], span[1] + 1))
     return [Anchor(shape="generic", question=ln.body or ln.text, question_line=ln.no, start=k, body_start=k + 1,
-                   body_end=k + 1, number=ln.number)
+                   body_end=_nested_end(lines, k), number=ln.number)
             for k, ln in enumerate(lines) if ln.no not in covered and stray_question(ln)]
+
+
+def _nested_end(lines: list[Line], k: int) -> int:
+    """End of the block indented under line k (`1. **Q？**` / `   - **答案：** …`): a stray
+    question's answer is only what is written inside it."""
+    end = k + 1
+    for j in range(k + 1, len(lines)):
+        if lines[j].blank:
+            continue
+        if lines[j].indent <= lines[k].indent:
+            break
+        end = j + 1
+    return end
 
 
 def notices(lines: list[Line], items: list[ItemData]) -> list[Notice]:

@@ -106,7 +106,7 @@ def parse_lines(raw_lines: list[str]) -> ParseResult:
     orphans = leftovers.orphans(lines, anchors, bodies_of)
     if len(orphans) >= 2:  # question lines the document's main shape left out: items of their own
         anchors = sorted(anchors + orphans, key=lambda a: a.start)
-        bodies_of.update((id(o), bodies.Body()) for o in orphans)
+        bodies_of.update((id(o), bodies.extract(lines[o.body_start:o.body_end or o.body_start])) for o in orphans)
     sections.assign(lines, anchors, sections.doc_title(lines))
 
     # a list answered later: list entries without a body, matched to question headings
