@@ -78,6 +78,12 @@ GATE_FLOOR = 0.5  # ... and this share of it with no coverage at all
 # goes beyond the question's own words. Before the gate, tuned on the
 # sample bank: Spearman with completeness 0.93 (a reference truncated to 25–100 % of its
 # sentences, in the other script), junk ≤ 8, correct answers median 70.
+# Relevance is at least this ramp of coverage: answers to another question covered at most
+# 0.23 (held-out) and 0.48 (sample-bank neighbours) of a question's points; a correct answer to a
+# question whose closest rival is an unlinked duplicate (a real bank: "What is mode collapse?")
+# scored 0 "off topic" with its only point covered, 32 with the ramp. Sample-bank neighbour AUC
+# 0.992 → 0.987, Spearman 0.911 → 0.884; held-out Spearman 0.876 → 0.878.
+COVERAGE_IS_RELEVANT = (0.45, 0.70)
 KEYWORD_LIST_CAP = 8
 
 
@@ -254,6 +260,7 @@ class Grader:
         if ref.questions and len(self._other_q):
             q = self.embed(ref.questions, 0)
             keep &= (self._other_q @ q.T).max(axis=1) < DUPLICATE_QUESTION
+
         return keep
 
     # -- coverage ------------------------------------------------------------
@@ -296,6 +303,9 @@ class Grader:
         relevance = self.relevance(ref, content, exclude)
         results = self._match(points, pvecs, spans, answer)
         coverage = self._coverage(points, pvecs, results, ref)
+        # making most of this question's own points is evidence of answering it, even when
+        # another question in the bank (an unlinked duplicate, a longer reference) matches closer
+        relevance = max(relevance, _ramp(coverage, *COVERAGE_IS_RELEVANT))
         gate = GATE_FLOOR + (1.0 - GATE_FLOOR) * min(1.0, coverage / BASE_GATE)
         score = 100.0 * relevance * (BASE * gate + (1.0 - BASE) * min(1.0, coverage / FULL_COVERAGE))
         if keyword_list(answer):
