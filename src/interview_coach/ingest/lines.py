@@ -65,9 +65,10 @@ _BOLD_WRAP = re.compile(r"^\*\*(.+?)\*\*[ \t]*$")
 _EMPH_WRAP = re.compile(r"^(\*\*|__|\*|_)(.+)\1$")
 
 
+_EMOJI = r"[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?"  # decoration: 📌 ✅ 🚀
 _BLANKS = re.compile(r"_{3,}")
 _PAIRED = re.compile(r"(\*\*|__)(.+?)\1")
-_DECOR = re.compile(r"^(?:[\u2600-\u27bf\U0001f300-\U0001faff][\ufe0f]?[ \t]*)+")  # "📌 ", "✅ "
+_DECOR = re.compile(rf"^(?:{_EMOJI}[ \t]*)+")  # "📌 ", "✅ "
 _INNER_EMPH = re.compile(r"(?<![\w*_])([*_])(?=\S)([^*_\n]+?)(?<=\S)\1(?![\w*_])")
 
 
@@ -210,7 +211,7 @@ def _code_comments(lines: list[Line]) -> list[Line]:
 _COLON = r"[ \t]*(?:\*\*|\*|__|_|`)?[ \t]*[:：][ \t]*(?:\*\*|\*|__|_|`)?"
 # optional quote mark, bullet and emphasis before a label: "> * **A:**", "- *A:*", "`Ans:`"
 _LEAD = (r"^(?:>[ \t]*)?(?:[-*+][ \t]+)?(?:\*\*|\*|__|_|`)?[ \t]*"
-         r"(?:[\u2600-\u27bf\U0001f300-\U0001faff][\ufe0f]?[ \t]*)*")  # "📌 Q1:", "✅ Answer"
+         rf"(?:{_EMOJI}[ \t]*)*")  # "📌 Q1:", "✅ Answer"
 
 
 def _label(words: str, colon_required: str = "") -> re.Pattern[str]:

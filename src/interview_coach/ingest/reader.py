@@ -85,13 +85,10 @@ def _line_at(data: bytes, offset: int) -> int:
     return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
 
 
-def _damaged_utf8(data: bytes) -> tuple[str, tuple[int, str]] | None:
-    """UTF-8 text with a few invalid bytes: (text with U+FFFD for them, notice), else None."""
-    try:
-        data.decode("utf-8")
-        return None
-    except UnicodeDecodeError as e:
-        first = _line_at(data, e.start)
+def _damaged_utf8(data: bytes, first_bad: int) -> tuple[str, tuple[int, str]] | None:
+    """UTF-8 text with a few invalid bytes (the first at offset `first_bad`): (text with
+    U+FFFD for them, notice), else None."""
+    first = _line_at(data, first_bad)
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd") - data.count("\ufffd".encode())
     good = sum(1 for ch in text if ord(ch) > 127) - text.count("\ufffd")
@@ -127,9 +124,8 @@ def decode(data: bytes, path: str) -> tuple[str, str, list[tuple[int, str]]]:
         raise BinaryFile(path, "is a binary file, not text")
     try:
         return data.decode("utf-8"), "utf-8", []
-    except UnicodeDecodeError:
-        pass
-    damaged = _damaged_utf8(data)
+    except UnicodeDecodeError as e:
+        damaged = _damaged_utf8(data, e.start)
     if damaged is not None:
         return damaged[0], "utf-8", [damaged[1]]
     # Legacy Chinese first: strict GB18030 and Big5, the more typical Chinese wins.

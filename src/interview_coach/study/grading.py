@@ -34,6 +34,7 @@ import numpy as np
 from ..ingest.questionlike import imperative, strong
 from ..providers.base import EmbeddingModel, Kind
 from ..search import vectors
+from ..text.lang import cjk_count
 from ..text.normalize import key
 from ..text.script import to_simplified
 from . import keypoints as kp
@@ -186,7 +187,6 @@ def _without(text: str, spans: list[Span]) -> str:
     return text
 
 
-_CJK_CHARS = re.compile(r"[\u3400-\u9fff]")
 _LIST_SEP = re.compile(r"[,，、;；/|\n]+")
 
 
@@ -195,7 +195,7 @@ def keyword_list(answer: str) -> bool:
     parts = [p.strip(" -*•·.。") for p in _LIST_SEP.split(answer) if p.strip(" -*•·.。")]
     if len(parts) < 4:
         return False
-    short = [p for p in parts if weight(p) <= 4 or (len(p) <= 8 and weight(p) == len(_CJK_CHARS.findall(p)))]
+    short = [p for p in parts if weight(p) <= 4 or (len(p) <= 8 and weight(p) == cjk_count(p))]
     if any(weight(p) >= 12 for p in parts):
         return False
     return len(short) >= 0.75 * len(parts) and not re.search(r"[。！？!?]|\.\s|\b(is|are|because|so|which)\b", answer)

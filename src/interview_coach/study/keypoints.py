@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..text.lang import cjk_count
 from .spans import split, weight
 
 DUPLICATE = 0.78
@@ -21,7 +22,6 @@ DUPLICATE_ACROSS = 0.72  # an English point and a Chinese one (a translation sco
 MAX_POINTS = 14
 
 _INTRO = re.compile(r"[:：]\s*$")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _TERM = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9\-]*\b|\b[A-Z]{2,}s?\b|\b[A-Za-z]+-[A-Za-z0-9]+\b")
 
 
@@ -58,7 +58,7 @@ def deduplicate(points: list[KeyPoint], vectors: np.ndarray, anchor: np.ndarray 
         return []
     centrality = vectors @ anchor if anchor is not None else np.ones(len(points))
     order = sorted(range(len(points)), key=lambda i: -(centrality[i] + 0.002 * points[i].weight))
-    chinese = np.array([len(_CJK.findall(p.text)) * 2 >= len(p.text.replace(" ", "")) for p in points])
+    chinese = np.array([cjk_count(p.text) * 2 >= len(p.text.replace(" ", "")) for p in points])
     kept: list[int] = []
     for i in order:
         if kept:

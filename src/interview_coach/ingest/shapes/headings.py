@@ -86,17 +86,18 @@ def _asking_level(lines: list[Line], heads: list[Line]) -> list[Line]:
         asking = [h for h in at if weak(h.body)]
         if len(asking) < 3 or len(asking) * 10 < len(at) * 6:
             continue
-        under = [ln for h in asking for ln in lines[h.no:_next_at_or_above(lines, h)]]
+        under = [ln for h in asking for ln in lines[h.no:_block_end(lines, h.no, h.level, len(lines))]]
         if not any(ln.kind is not Kind.CODE and strong(ln.body or ln.text) for ln in under):
             return asking
     return []
 
 
-def _next_at_or_above(lines: list[Line], h: Line) -> int:
-    for k in range(h.no, len(lines)):
-        if lines[k].kind is Kind.HEADING and lines[k].level <= h.level:
-            return k
-    return len(lines)
+def _block_end(lines: list[Line], start: int, level: int, limit: int) -> int:
+    """Index of the next heading at `level` or above from `start` (or `limit`)."""
+    for i in range(start, limit):
+        if lines[i].kind is Kind.HEADING and lines[i].level <= level:
+            return i
+    return limit
 
 
 def _empty_body(lines: list[Line], h: Line) -> bool:
@@ -120,8 +121,4 @@ def _question_lists(lines: list[Line], firm: list[Line]) -> set[int]:
 
 def body_end(lines: list[Line], anchor: Anchor, limit: int) -> int:
     """A heading question's body ends at the next heading of its level or above."""
-    for i in range(anchor.body_start, limit):
-        ln = lines[i]
-        if ln.kind is Kind.HEADING and ln.level <= anchor.level:
-            return i
-    return limit
+    return _block_end(lines, anchor.body_start, anchor.level, limit)
