@@ -34,7 +34,6 @@ import json
 import os
 import platform
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -44,6 +43,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from memory import maxrss_mb, status_mb
+
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
 DEFAULT_OUT = BENCH_DIR / "results" / "grading.json"
@@ -51,33 +52,6 @@ DEFAULT_SEEDS = (REPO / ".." / "shared" / "seeds").resolve()
 TARGET_P50_MS = 300
 JUNK_EVERY = 10
 _SENTENCE = re.compile(r".+?(?:[。！？!?]|\.(?=\s|$)|$)")
-
-
-def _peak_rss_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
-
-
-def _vm_hwm_mb() -> float | None:
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except (OSError, ValueError):
-        pass
-    return None
-
-
-def _rss_mb() -> float | None:
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except (OSError, ValueError):
-        pass
-    return None
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -125,14 +99,14 @@ def _child(phase: str, db: Path, limit: int | None) -> dict[str, Any]:
     from interview_coach.bank.store import Store
     from interview_coach.study.bank_grading import BankGrader
 
-    out: dict[str, Any] = {"import_s": round(time.perf_counter() - t, 3), "rss_after_import_mb": _rss_mb()}
+    out: dict[str, Any] = {"import_s": round(time.perf_counter() - t, 3), "rss_after_import_mb": status_mb("VmRSS")}
     store = Store.open(db)
     jobs = _workload(store, limit)
     t = time.perf_counter()
     grader = BankGrader(store)
     out["build_s"] = round(time.perf_counter() - t, 3)
     out["models"] = [m.model_id for m in grader.embedder.models]
-    out["rss_after_build_mb"] = _rss_mb()
+    out["rss_after_build_mb"] = status_mb("VmRSS")
     if phase == "warm":  # the models load lazily: pay that before timing answers
         warm = time.perf_counter()
         grader.grade(jobs[0]["question"], "warm up: a short answer")
@@ -170,8 +144,8 @@ def _child(phase: str, db: Path, limit: int | None) -> dict[str, Any]:
     out["score_median"] = {k: statistics.median(v) for k, v in scores.items()}
     out["answer_chars_median"] = {k: statistics.median([len(j["answer"]) for j in jobs if j["kind"] == k])
                                   for k in times}
-    out["peak_rss_mb"] = round(_peak_rss_mb(), 1)
-    out["vm_hwm_mb"] = _vm_hwm_mb()
+    out["peak_rss_mb"] = round(maxrss_mb(), 1)
+    out["vm_hwm_mb"] = status_mb("VmHWM")
     out["cached_vectors"] = store.conn.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0]
     store.close()
     return out

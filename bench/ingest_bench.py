@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import sqlite3
 import subprocess
@@ -35,6 +34,8 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
+
+from memory import maxrss_mb, status_mb
 
 BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_OUT = BENCH_DIR / "results" / "ingest.json"
@@ -53,26 +54,6 @@ _ENCODING_FAMILY = {
 }
 
 
-def _peak_rss_mb() -> float:
-    """Peak RSS from `ru_maxrss`. Linux carries the high-water mark of the process that
-    spawned us across exec, so the driver keeps itself small (the bank is generated in
-    a subprocess) and `_vm_hwm_mb` cross-checks."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB elsewhere
-
-
-def _vm_hwm_mb() -> float | None:
-    """Peak RSS of this process image alone (Linux `VmHWM`), or None where unavailable."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except (OSError, ValueError):
-        pass
-    return None
-
-
 # --- the measured process ------------------------------------------------------------
 def _child(mode: str, bank: Path, db: Path) -> dict[str, Any]:
     """Runs in a fresh interpreter: ingest `bank` into the new bank `db`, measuring."""
@@ -80,7 +61,7 @@ def _child(mode: str, bank: Path, db: Path) -> dict[str, Any]:
     from interview_coach.bank.store import Store
     from interview_coach.ingest.pipeline import ingest_paths
 
-    out: dict[str, Any] = {"import_s": time.perf_counter() - t, "rss_after_import_mb": _peak_rss_mb()}
+    out: dict[str, Any] = {"import_s": time.perf_counter() - t, "rss_after_import_mb": maxrss_mb()}
     if mode == "traced":
         import tracemalloc
 
@@ -91,8 +72,8 @@ def _child(mode: str, bank: Path, db: Path) -> dict[str, Any]:
     store.close()
     out["wall_s"] = time.perf_counter() - t
     out["cpu_s"] = time.process_time() - cpu
-    out["peak_rss_mb"] = _peak_rss_mb()
-    out["vm_hwm_mb"] = _vm_hwm_mb()
+    out["peak_rss_mb"] = maxrss_mb()
+    out["vm_hwm_mb"] = status_mb("VmHWM")
     if mode == "traced":
         out["tracemalloc_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
@@ -109,7 +90,7 @@ def _child(mode: str, bank: Path, db: Path) -> dict[str, Any]:
         out["reingest_wall_s"] = time.perf_counter() - t
         out["reingest_cpu_s"] = time.process_time() - cpu
         out["reingest_statuses"] = dict(Counter(f.status for f in again.files))
-        out["reingest_peak_rss_mb"] = _peak_rss_mb()
+        out["reingest_peak_rss_mb"] = maxrss_mb()
         out["phases"] = _phases(bank)
     return out
 

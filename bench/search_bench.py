@@ -39,7 +39,6 @@ import os
 import platform
 import pstats
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -49,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from memory import maxrss_mb, status_mb
 
 BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_OUT = BENCH_DIR / "results" / "search.json"
@@ -68,21 +68,11 @@ sys.path.insert(0, str(BENCH_DIR))
 
 # --- small helpers ---------------------------------------------------------------------
 def _rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+    return status_mb("VmRSS") or float("nan")
 
 
 def _peak_rss_mb() -> float:
-    """Peak RSS of this process image (`VmHWM`): unlike `ru_maxrss`, it does not carry the
-    driver's high-water mark across fork + exec."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return status_mb("VmHWM") or maxrss_mb()
 
 
 def _pct(values: list[float], q: float) -> float:
