@@ -4,7 +4,8 @@ seed documents and their gold parse, and a small driver for the real `coach` CLI
 from __future__ import annotations
 
 import json
-import sqlite3
+import os
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,11 +85,87 @@ def gold_rows() -> list[dict[str, Any]]:
     return rows
 
 
+# -- which database the tests run on -----------------------------------------------------------
+# COACH_TEST_DB=postgresql://user@host:port (no database name) runs every test that opens a bank
+# on PostgreSQL: each test gets a fresh database of its own, made from a migrated template and
+# dropped afterwards. Unset: SQLite files in the test's tmp folder.
+PG_SERVER = os.environ.get("COACH_TEST_DB", "").rstrip("/")
+BACKEND = "postgresql" if PG_SERVER else "sqlite"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"interview-coach bank backend: {BACKEND}" + (f" ({PG_SERVER})" if PG_SERVER else "")
+
+
+def _pg_admin(statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(statement)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str | None]:
+    """A migrated, empty bank that each test's database is copied from (PostgreSQL only)."""
+    if not PG_SERVER:
+        yield None
+        return
+    from interview_coach.bank.store import Store
+
+    name = f"coach_tpl_{os.getpid()}"
+    _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    _pg_admin(f"CREATE DATABASE {name}")
+    Store.open(f"{PG_SERVER}/{name}").close()
+    yield name
+    _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def new_bank_target(tmp_path: Path, name: str, template: str | None, *, per_test: bool = True) -> str:
+    """A fresh bank: a SQLite file path, or a new PostgreSQL database's URL (dropped after the
+    test, unless `per_test` is False: then `drop_bank` it yourself)."""
+    if not PG_SERVER:
+        return str(tmp_path / name)
+    db = f"coach_t_{uuid.uuid4().hex[:12]}"
+    _pg_admin(f"CREATE DATABASE {db} TEMPLATE {template}")
+    if per_test:
+        _CREATED.append(db)
+    return f"{PG_SERVER}/{db}"
+
+
+def drop_bank(target: str) -> None:
+    if target.startswith("postgresql"):
+        _pg_admin(f"DROP DATABASE IF EXISTS {target.rsplit('/', 1)[-1]} WITH (FORCE)")
+
+
+_CREATED: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def _drop_test_databases() -> Iterator[None]:
+    yield
+    while _CREATED:
+        _pg_admin(f"DROP DATABASE IF EXISTS {_CREATED.pop()} WITH (FORCE)")
+
+
+@pytest.fixture
+def new_bank(tmp_path: Path, pg_template: str | None) -> Any:
+    """A function making fresh, empty banks (on the backend under test)."""
+    count = iter(range(1_000_000))
+
+    def make(name: str | None = None) -> str:
+        return new_bank_target(tmp_path, name or f"bank-{next(count)}.sqlite3", pg_template)
+
+    return make
+
+
+sqlite_only = pytest.mark.skipif(bool(PG_SERVER), reason="about SQLite files")
+
+
 @dataclass
 class Cli:
-    """The real typer app, run in-process against one SQLite bank file."""
+    """The real typer app, run in-process against one bank (a SQLite file or a PostgreSQL URL)."""
 
-    db: Path
+    db: str
     runner: CliRunner
 
     def __call__(self, *args: object) -> Result:
@@ -112,26 +189,11 @@ def runner() -> CliRunner:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "bank.sqlite3"
+def db_path(tmp_path: Path, pg_template: str | None) -> str:
+    """The test's bank: a SQLite file in tmp, or a fresh PostgreSQL database."""
+    return new_bank_target(tmp_path, "bank.sqlite3", pg_template)
 
 
 @pytest.fixture
-def cli(db_path: Path, runner: CliRunner) -> Cli:
+def cli(db_path: str, runner: CliRunner) -> Cli:
     return Cli(db_path, runner)
-
-
-@pytest.fixture
-def raw_db(db_path: Path) -> Iterator[Any]:
-    """A function opening a plain sqlite3 connection on the test bank (closed afterwards)."""
-    conns: list[sqlite3.Connection] = []
-
-    def open_() -> sqlite3.Connection:
-        conn = sqlite3.connect(str(db_path))
-        conn.row_factory = sqlite3.Row
-        conns.append(conn)
-        return conn
-
-    yield open_
-    for conn in conns:
-        conn.close()

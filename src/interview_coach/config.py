@@ -16,10 +16,11 @@ def data_dir() -> Path:
     return Path(base) / "interview-coach"
 
 
-def default_db() -> Path:
+def default_db() -> str:
+    """The bank file or server URL to use when none is named."""
     if os.environ.get(ENV_DB):
-        return Path(os.environ[ENV_DB]).expanduser()
-    return data_dir() / "bank.sqlite3"
+        return os.environ[ENV_DB]
+    return str(data_dir() / "bank.sqlite3")
 
 
 def sample_bank_dir() -> Path:

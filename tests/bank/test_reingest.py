@@ -5,7 +5,6 @@ of every item that is still there (reworded ones included), moved files keep the
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from interview_coach.bank.store import Store
 from interview_coach.bank.types import Item
 from interview_coach.errors import NotFound
 from interview_coach.ingest.pipeline import ingest_paths
+from tests.dbutil import sql
 
 ORIGINAL = """# Optimisation notes
 
@@ -74,7 +74,7 @@ Answer:
 Start with a small learning rate and raise it over the first steps.
 """
 
-TABLES = ("sources", "items", "questions", "question_keys", "schema_migrations")
+TABLES = ("sources", "items", "questions", "question_keys", "meta", "alembic_version")
 
 
 def _ingest(db: Path, *paths: Path) -> list:
@@ -89,12 +89,9 @@ def _items(db: Path) -> dict[str, Item]:
         return {it.question: it for it in store.items()}
 
 
-def _dump(db: Path) -> dict[str, list[tuple]]:
-    conn = sqlite3.connect(str(db))
-    try:
-        return {t: sorted(tuple(r) for r in conn.execute(f"SELECT * FROM {t}")) for t in TABLES}
-    finally:
-        conn.close()
+def _dump(db: str) -> dict[str, list[tuple]]:
+    with Store.open(db) as store:
+        return {t: sorted(sql(store, f"SELECT * FROM {t}")) for t in TABLES}
 
 
 @pytest.fixture
@@ -131,7 +128,7 @@ def test_edited_file_keeps_ids(bank_file: Path, db_path: Path) -> None:
     old = _items(db_path)
     assert len(old) == 6
     with Store.open(db_path) as store:
-        old_questions = {row[0] for row in store.conn.execute("SELECT id FROM questions")}
+        old_questions = {row[0] for row in sql(store, "SELECT id FROM questions")}
 
     bank_file.write_text(EDITED, encoding="utf-8")
     (report,) = _ingest(db_path, bank_file)
@@ -156,7 +153,7 @@ def test_edited_file_keeps_ids(bank_file: Path, db_path: Path) -> None:
     with Store.open(db_path) as store:
         with pytest.raises(NotFound):
             store.item(deleted.item_id)
-        questions = {row[0] for row in store.conn.execute("SELECT id FROM questions")}
+        questions = {row[0] for row in sql(store, "SELECT id FROM questions")}
     assert deleted.question_id not in questions  # no orphan canonical question left behind
 
     added = new["What is a learning-rate warm-up?"]
@@ -260,13 +257,10 @@ def test_remove_source_through_the_cli(bank_file: Path, tmp_path: Path, cli) -> 
     assert [Path(s["path"]).name for s in cli.json("sources")] == ["other.md"]
     stats = cli.json("stats")
     assert (stats["sources"], stats["items"], stats["questions"]) == (1, 1, 1)
-    conn = sqlite3.connect(str(cli.db))
-    try:
-        assert conn.execute("SELECT COUNT(*) FROM questions").fetchone()[0] == 1
-        assert conn.execute("SELECT COUNT(*) FROM question_keys WHERE question_id NOT IN "
-                            "(SELECT id FROM questions)").fetchone()[0] == 0
-    finally:
-        conn.close()
+    with Store.open(cli.db) as store:
+        assert sql(store, "SELECT COUNT(*) FROM questions") == [(1,)]
+        assert sql(store, "SELECT COUNT(*) FROM question_keys WHERE question_id NOT IN "
+                          "(SELECT id FROM questions)") == [(0,)]
     # the file itself is untouched, and can be ingested again
     assert bank_file.read_text(encoding="utf-8") == ORIGINAL
     again = cli("ingest", "--json", bank_file)

@@ -12,7 +12,6 @@ import functools
 import json
 import os
 import shutil
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,8 @@ from interview_coach.cli.main import app
 from interview_coach.config import sample_bank_dir
 from interview_coach.providers.base import EmbeddingModel, Kind
 from interview_coach.search.engine import SearchEngine
-from tests.conftest import SHARED_DIR, Cli
+from tests.conftest import SHARED_DIR, Cli, drop_bank, new_bank_target
+from tests.dbutil import copy_tables
 
 GOLD_DIR = SHARED_DIR / "eval" / "seeds-gold"
 
@@ -46,7 +46,7 @@ def doc_prefix(source: str) -> str:
 class SeedBank:
     """The session bank: its file, an open store, a search engine over it, and gold lookups."""
 
-    db: Path
+    db: str
     store: Store
     engine: SearchEngine
     gold: dict[str, dict[str, Any]]  # gold id -> gold question record
@@ -75,7 +75,7 @@ def map_gold(items: list[Item], gold: dict[str, dict[str, Any]]) -> dict[str, It
     return out
 
 
-def _ingest(db: Path, *paths: Path, link: bool = True) -> dict[str, Any]:
+def _ingest(db: str, *paths: Path, link: bool = True) -> dict[str, Any]:
     args = ["--db", str(db), "ingest", *(str(p) for p in paths), "--json"]
     if not link:
         args.insert(3, "--no-link")
@@ -87,10 +87,11 @@ def _ingest(db: Path, *paths: Path, link: bool = True) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def seed_bank(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Iterator[SeedBank]:
+def seed_bank(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path,
+              pg_template: str | None) -> Iterator[SeedBank]:
     """The five seeds + the sample bank, ingested with `coach ingest` (which links by default)."""
     root = tmp_path_factory.mktemp("seed-bank")
-    db = root / "bank.sqlite3"
+    db = new_bank_target(root, "bank.sqlite3", pg_template, per_test=False)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("INTERVIEW_COACH_HOME", str(root / "home"))
         mp.delenv("INTERVIEW_COACH_DB", raising=False)
@@ -108,26 +109,24 @@ def seed_bank(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Iter
         yield bank
     finally:
         store.close()
+        drop_bank(db)
 
 
 @pytest.fixture
-def seeded_cli(cli: Cli, db_path: Path, seed_bank: SeedBank) -> Cli:
-    """A fresh, empty bank (the test's own file) whose embedding cache already holds every vector
+def seeded_cli(cli: Cli, db_path: str, seed_bank: SeedBank) -> Cli:
+    """A fresh, empty bank (the test's own) whose embedding cache already holds every vector
     of the session bank: ingesting seed text into it embeds nothing again."""
     with Store.open(db_path) as store:
-        store.conn.execute("ATTACH DATABASE ? AS seed", (str(seed_bank.db),))
-        store.conn.execute("INSERT INTO embeddings SELECT * FROM seed.embeddings")
-        store.conn.execute("DETACH DATABASE seed")
+        copy_tables(seed_bank.store, store, ["embeddings"])
     return cli
 
 
 @pytest.fixture
-def seed_copy(tmp_path: Path, seed_bank: SeedBank) -> Path:
+def seed_copy(new_bank: Callable[..., str], seed_bank: SeedBank) -> str:
     """A copy of the session bank (same source paths), for tests that write to it."""
-    dest = tmp_path / "seed-copy.sqlite3"
-    with sqlite3.connect(str(dest)) as out:
-        seed_bank.store.conn.backup(out)
-    out.close()
+    dest = new_bank("seed-copy.sqlite3")
+    with Store.open(dest) as store:
+        copy_tables(seed_bank.store, store)
     return dest
 
 

@@ -83,7 +83,7 @@ def test_automatic_links_never_join_two_items_of_one_source(seed_bank: SeedBank)
 def test_relinking_an_unchanged_bank_changes_no_id(seed_copy: Path) -> None:
     with Store.open(seed_copy) as store:
         before = {it.item_id: it.question_id for it in store.items()}
-        report = linking.relink(store, SearchEngine.build(store))
+        report = linking.relink(store, lambda: SearchEngine.build(store))
         after = {it.item_id: it.question_id for it in store.items()}
     assert after == before
     assert (report.merged, report.split) == (0, 0)

@@ -9,13 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from interview_coach.bank import settings
 from interview_coach.bank.store import Store
 from interview_coach.providers import registry
 from interview_coach.search import engine as engine_mod
 from interview_coach.search import vectors
 from interview_coach.search.engine import SearchEngine, model_names
 from tests.conftest import Cli
+from tests.dbutil import sql
 
 from .conftest import CountingModel
 
@@ -63,24 +63,24 @@ def counting_registry(monkeypatch: pytest.MonkeyPatch) -> dict[str, CountingMode
 
 def _rows(db: Path) -> dict[str, int]:
     with Store.open(db) as store:
-        return dict(store.conn.execute("SELECT model_id, COUNT(*) FROM embeddings GROUP BY model_id").fetchall())
+        return dict(sql(store, "SELECT model_id, COUNT(*) FROM embeddings GROUP BY model_id"))
 
 
 def test_unchanged_text_is_embedded_once(db_path: Path, use_counter: CountingModel) -> None:
     texts = _texts(150)
     with Store.open(db_path) as store:
-        first = vectors.ensure(store.conn, use_counter, texts + texts[:20])  # duplicates embedded once
+        first = vectors.ensure(store, use_counter, texts + texts[:20])  # duplicates embedded once
         assert len(use_counter.texts) == 150
         assert first.shape == (170, use_counter.dim)
         np.testing.assert_array_equal(first[150:], first[:20])
-        again = vectors.ensure(store.conn, use_counter, list(reversed(texts)))
+        again = vectors.ensure(store, use_counter, list(reversed(texts)))
         assert len(use_counter.texts) == 150, "nothing new to embed"
         np.testing.assert_array_equal(again, first[:150][::-1])
-        more = vectors.ensure(store.conn, use_counter, [*texts, "A brand-new question?"])
+        more = vectors.ensure(store, use_counter, [*texts, "A brand-new question?"])
         assert use_counter.texts[150:] == ["A brand-new question?"]
         assert more.shape == (151, use_counter.dim)
         # queries and passages are cached apart (e5 embeds them differently)
-        vectors.ensure(store.conn, use_counter, texts[:3], kind="query")
+        vectors.ensure(store, use_counter, texts[:3], kind="query")
         assert use_counter.texts[151:] == texts[:3]
         assert np.allclose(np.linalg.norm(more, axis=1), 1.0, atol=1e-5)
 
@@ -92,7 +92,7 @@ def test_engine_rebuilds_embed_only_new_text(cli: Cli, db_path: Path, tmp_path: 
     doc.write_text(BANK, encoding="utf-8")
     assert cli("ingest", doc).exit_code == 0
     with Store.open(db_path) as store:
-        settings.set_(store.conn, "embedding_model", "use")  # one model keeps this test fast
+        store.set_setting("embedding_model", "use")  # one model keeps this test fast
         engine = SearchEngine.build(store)
         n = len(set(engine.corpus.texts))
         assert n == 8
@@ -142,17 +142,17 @@ def test_an_interrupted_run_keeps_what_it_stored_and_resumes(db_path: Path, tmp_
 
     with Store.open(db_path) as store:
         with pytest.raises(Stop):
-            vectors.ensure(store.conn, use_counter, texts, progress=stop_after_first_chunk)
+            vectors.ensure(store, use_counter, texts, progress=stop_after_first_chunk)
     assert _rows(db_path) == {"use-m3": vectors.CHUNK}, "the first chunk must be committed"
     assert len(use_counter.texts) == vectors.CHUNK
     seen: list[tuple[int, int]] = []
     with Store.open(db_path) as store:
-        resumed = vectors.ensure(store.conn, use_counter, texts, progress=lambda d, t: seen.append((d, t)))
+        resumed = vectors.ensure(store, use_counter, texts, progress=lambda d, t: seen.append((d, t)))
     assert len(use_counter.texts) == len(texts), "the stored chunk was embedded again"
     assert sorted(use_counter.texts) == sorted(texts)
     assert seen and seen[-1] == (len(texts) - vectors.CHUNK, len(texts) - vectors.CHUNK)
     with Store.open(tmp_path / "other.sqlite3") as other:
-        straight = vectors.ensure(other.conn, CountingModel(use_counter.inner), texts)
+        straight = vectors.ensure(other, CountingModel(use_counter.inner), texts)
     np.testing.assert_allclose(resumed, straight, atol=1e-6)
 
 
@@ -171,7 +171,7 @@ def test_an_interrupted_engine_build_resumes(db_path: Path, cli: Cli, tmp_path: 
         raise KeyboardInterrupt
 
     with Store.open(db_path) as store:
-        settings.set_(store.conn, "embedding_model", "use")
+        store.set_setting("embedding_model", "use")
         with pytest.raises(KeyboardInterrupt):
             SearchEngine.build(store, progress=interrupt)
     assert calls == [("embedding with use-m3", vectors.CHUNK, vectors.CHUNK + 40)]
@@ -185,6 +185,6 @@ def test_an_interrupted_engine_build_resumes(db_path: Path, cli: Cli, tmp_path: 
 def test_no_text_gives_an_empty_matrix(db_path: Path, use_counter: CountingModel,
                                        tmp_path: Path) -> None:
     with Store.open(db_path) as store:
-        empty = vectors.ensure(store.conn, use_counter, [])
+        empty = vectors.ensure(store, use_counter, [])
     assert empty.shape == (0, use_counter.dim)
     assert use_counter.calls == 0

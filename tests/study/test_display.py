@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from interview_coach.bank import settings
 from interview_coach.bank.store import QuestionView, Store
 from interview_coach.bank.types import Item
 from interview_coach.ingest.pipeline import ingest_paths
@@ -103,7 +102,7 @@ def test_preferred_script_comes_from_the_bank_settings(tmp_path: Path) -> None:
     with Store.open(tmp_path / "bank.sqlite3") as store:
         assert ingest_paths(store, [doc]).ok
         (q,) = store.questions()
-        assert settings.get(store.conn, "script") == "zh-Hans"  # the default
-        assert question_text(q, settings.get(store.conn, "script")) == Shown(HANS_Q, "zh-Hans", True)
-        settings.set_(store.conn, "script", "zh-Hant")
-        assert question_text(q, settings.get(store.conn, "script")) == Shown(HANT_Q, "zh-Hant", False)
+        assert store.setting("script") == "zh-Hans"  # the default
+        assert question_text(q, store.setting("script")) == Shown(HANS_Q, "zh-Hans", True)
+        store.set_setting("script", "zh-Hant")
+        assert question_text(q, store.setting("script")) == Shown(HANT_Q, "zh-Hant", False)

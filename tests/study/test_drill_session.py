@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from tests.dbutil import sql
 
 from interview_coach.bank.store import Store
 from interview_coach.ingest.pipeline import ingest_paths
@@ -25,13 +26,13 @@ UNANSWERED = "# Later\n\n1. What is speculative decoding?\n2. What is a mixture 
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
+def store(tmp_path: Path, db_path: str) -> Iterator[Store]:
     docs = tmp_path / "docs"
     docs.mkdir()
     for name, lines in OWN_BANK.items():
         (docs / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
     (docs / "zz_open_questions.md").write_text(UNANSWERED, encoding="utf-8")
-    s = Store.open(tmp_path / "bank.sqlite3")
+    s = Store.open(db_path)
     assert ingest_paths(s, [docs]).ok
     yield s
     s.close()
@@ -52,8 +53,7 @@ def _answered_in_bank_order(store: Store) -> list[str]:
 
 
 def _rows(store: Store) -> list[tuple[object, ...]]:
-    return [tuple(r) for r in store.conn.execute(
-        "SELECT question_id, rating, reviewed_at, score, answer, duration_ms FROM reviews ORDER BY id")]
+    return sql(store, "SELECT question_id, rating, reviewed_at, score, answer, duration_ms FROM reviews ORDER BY id")
 
 
 @pytest.mark.parametrize(("score", "rating"), [

@@ -1,18 +1,20 @@
-"""The review log on a real SQLite bank: record, card, due, history, stats, and
+"""The review log on a real bank (SQLite, or PostgreSQL under COACH_TEST_DB): record, card, due, history, stats, and
 history that survives a question leaving the bank and coming back."""
 
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
+from tests.dbutil import sql
 
-from interview_coach.bank import db, settings, sync
-from interview_coach.bank.migrations import MIGRATIONS
+from interview_coach.bank.schema import ATTACHMENTS
+from interview_coach.bank.schema import reviews as reviews_table
 from interview_coach.bank.store import Store
 from interview_coach.errors import NotFound
 from interview_coach.ingest.pipeline import ingest_paths
@@ -36,8 +38,8 @@ def write_bank(path: Path, names: list[str]) -> None:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "bank.sqlite3")
+def store(db_path: str) -> Iterator[Store]:
+    s = Store.open(db_path)
     yield s
     s.close()
 
@@ -54,38 +56,19 @@ def qids(store: Store, tmp_path: Path) -> dict[str, str]:
     return ids
 
 
-def log_rows(conn: sqlite3.Connection) -> list[tuple[object, ...]]:
-    return [tuple(r) for r in conn.execute("SELECT * FROM reviews ORDER BY id")]
+def log_rows(store: Store) -> list[tuple[object, ...]]:
+    return sql(store, "SELECT * FROM reviews ORDER BY id")
 
 
 # -- schema -----------------------------------------------------------------------------------
-def test_migration_and_attachment(store: Store) -> None:
-    assert "0003_reviews" in db.applied(store.conn)
-    cols = {r[1]: (r[2], r[3]) for r in store.conn.execute("PRAGMA table_info(reviews)")}
-    assert cols == {"id": ("INTEGER", 0), "question_id": ("TEXT", 1), "rating": ("INTEGER", 1),
-                    "reviewed_at": ("TEXT", 1), "score": ("REAL", 0), "answer": ("TEXT", 0),
-                    "duration_ms": ("INTEGER", 0)}
-    assert "reviews" in sync.ATTACHMENTS
-
-
-def test_migrates_a_bank_from_before_reviews(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    names = [name for name, _ in MIGRATIONS]
-    older = MIGRATIONS[: names.index("0003_reviews")]
-    monkeypatch.setattr(db, "MIGRATIONS", older)
-    path = tmp_path / "old.sqlite3"
-    db.connect(path).close()
-    monkeypatch.setattr(db, "MIGRATIONS", MIGRATIONS)
-    with Store.open(path) as s:
-        assert db.applied(s.conn) == sorted(names)
-        s.conn.execute("INSERT INTO questions (id, created_at) VALUES ('q1', '2025-01-01')")
-        reviews.record(s, "q1", Rating.Good, T0)
-        assert len(reviews.history(s, "q1")) == 1
+def test_reviews_are_attachments(store: Store) -> None:
+    assert reviews_table in ATTACHMENTS  # they keep a question alive and follow it when linking merges
 
 
 def test_rating_check_constraint(store: Store, qids: dict[str, str]) -> None:
-    with pytest.raises(sqlite3.IntegrityError):
-        store.conn.execute("INSERT INTO reviews (question_id, rating, reviewed_at) VALUES (?, 5, ?)",
-                           (qids["dropout"], T0.isoformat()))
+    with pytest.raises(IntegrityError):
+        sql(store, "INSERT INTO reviews (user_id, question_id, rating, reviewed_at) VALUES (1, :q, 5, :t)",
+            q=qids["dropout"], t=T0.isoformat())
 
 
 # -- record / card / history ------------------------------------------------------------------
@@ -99,16 +82,15 @@ def test_record_matches_the_pure_scheduler(store: Store, qids: dict[str, str]) -
         assert got == expected
         assert reviews.card(store, q, at) == expected
     assert reviews.history(store, q) == entries
-    assert reviews.history(store.conn, q) == entries  # a bare connection works too
     assert rebuild(q, entries) == expected
-    row = store.conn.execute("SELECT reviewed_at, score, answer, duration_ms FROM reviews ORDER BY id DESC").fetchone()
-    assert tuple(row) == ("2025-01-09T09:00:00.000000+00:00", 20.0, "answer 2", 2000)
+    row = sql(store, "SELECT reviewed_at, score, answer, duration_ms FROM reviews ORDER BY id DESC")[0]
+    assert row == ("2025-01-09T09:00:00.000000+00:00", 20.0, "answer 2", 2000)
 
 
 def test_card_of_a_question_never_reviewed(store: Store, qids: dict[str, str]) -> None:
     assert reviews.card(store, qids["kv"], T0) == CardState.new(qids["kv"], T0)
     assert reviews.history(store, qids["kv"]) == []
-    assert store.conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0] == 0
+    assert sql(store, "SELECT COUNT(*) FROM cards") == [(0,)]
 
 
 def test_unknown_question(store: Store, qids: dict[str, str]) -> None:
@@ -117,21 +99,21 @@ def test_unknown_question(store: Store, qids: dict[str, str]) -> None:
                  lambda: reviews.history(store, "qnope")):
         with pytest.raises(NotFound):
             call()
-    assert log_rows(store.conn) == []
+    assert log_rows(store) == []
 
 
 def test_bad_times_write_nothing(store: Store, qids: dict[str, str]) -> None:
     q = qids["dropout"]
     reviews.record(store, q, Rating.Good, T0)
-    before = log_rows(store.conn)
+    before = log_rows(store)
     with pytest.raises(ValueError, match="UTC"):
         reviews.record(store, q, Rating.Good, datetime(2025, 1, 7, 9, 0))
     with pytest.raises(ValueError, match="precedes"):
         reviews.record(store, q, Rating.Good, T0 - DAY)
     with pytest.raises(ValueError, match="UTC"):
         reviews.due(store, datetime(2025, 1, 7))
-    assert log_rows(store.conn) == before
-    assert not store.conn.in_transaction
+    assert log_rows(store) == before
+    assert store.tx.current is None
 
 
 def test_cache_is_rebuilt_when_missing_or_inconsistent(store: Store, qids: dict[str, str]) -> None:
@@ -139,29 +121,29 @@ def test_cache_is_rebuilt_when_missing_or_inconsistent(store: Store, qids: dict[
     for rating, at in [(Rating.Good, T0), (Rating.Good, T0 + 10 * MIN), (Rating.Good, T0 + 2 * DAY)]:
         final = reviews.record(store, q, rating, at)
     now = T0 + 3 * DAY
-    store.conn.execute("DELETE FROM cards")
+    sql(store, "DELETE FROM cards")
     assert reviews.card(store, q, now) == final
-    store.conn.execute("UPDATE cards SET reviews = 99, due = '2099-01-01T00:00:00.000000+00:00'")
+    sql(store, "UPDATE cards SET reviews = 99, due = '2099-01-01T00:00:00.000000+00:00'")
     assert reviews.card(store, q, now) == final
     # a review written by someone else (another process, an older version) is picked up
-    store.conn.execute("INSERT INTO reviews (question_id, rating, reviewed_at) VALUES (?, 1, ?)",
-                       (q, (T0 + 5 * DAY).isoformat(timespec="microseconds")))
+    sql(store, "INSERT INTO reviews (user_id, question_id, rating, reviewed_at) VALUES (1, :q, 1, :t)",
+        q=q, t=(T0 + 5 * DAY).isoformat(timespec="microseconds"))
     assert reviews.card(store, q, now).state is State.Relearning
     assert reviews.card(store, q, now) == rebuild(q, reviews.history(store, q))
     # a card whose reviews were all moved away is dropped from the cache
-    store.conn.execute("INSERT INTO cards SELECT ?, state, step, stability, difficulty, due, last_review, reviews, "
-                       "last_review_id, retention FROM cards WHERE question_id = ?", (qids["kv"], q))
+    sql(store, "INSERT INTO cards SELECT user_id, :k, state, step, stability, difficulty, due, last_review, reviews, "
+        "last_review_id, retention FROM cards WHERE question_id = :q", k=qids["kv"], q=q)
     assert reviews.due(store, now + 365 * DAY) == [q]
-    assert [r[0] for r in store.conn.execute("SELECT question_id FROM cards")] == [q]
+    assert sql(store, "SELECT question_id FROM cards") == [(q,)]
 
 
 def test_merged_questions_share_one_history(store: Store, qids: dict[str, str]) -> None:
-    """Linking moves the log rows of a merged question (sync.ATTACHMENTS); the cards follow."""
+    """Linking moves the log rows of a merged question (schema.ATTACHMENTS); the cards follow."""
     a, b = qids["perplexity"], qids["dropout"]
     reviews.record(store, a, Rating.Good, T0)
     reviews.record(store, b, Rating.Again, T0 + 5 * MIN)
     reviews.record(store, a, Rating.Good, T0 + 10 * MIN)
-    store.conn.execute("UPDATE reviews SET question_id = ? WHERE question_id = ?", (a, b))  # what linking does
+    sql(store, "UPDATE reviews SET question_id = :a WHERE question_id = :b", a=a, b=b)  # what linking does
     merged = reviews.card(store, a, T0 + DAY)
     assert [e.rating for e in reviews.history(store, a)] == [Rating.Good, Rating.Again, Rating.Good]
     assert merged == rebuild(a, reviews.history(store, a))
@@ -174,7 +156,7 @@ def test_retention_setting(store: Store, qids: dict[str, str]) -> None:
     reviews.record(store, q, Rating.Good, T0)
     at90 = reviews.record(store, q, Rating.Good, T0 + 10 * MIN)
     assert at90.due == T0 + 10 * MIN + 2 * DAY
-    settings.set_(store.conn, "retention", "0.8")
+    store.set_setting("retention", "0.8")
     at80 = reviews.card(store, q, T0 + DAY)
     assert at80.due == T0 + 10 * MIN + 8 * DAY
     assert (at80.stability, at80.difficulty) == (at90.stability, at90.difficulty)
@@ -246,8 +228,8 @@ def test_reviews_survive_a_question_leaving_and_returning(store: Store, qids: di
     write_bank(doc, ["perplexity", "dropout", "kv"])  # the question is edited out of the file
     report = ingest_paths(store, [doc])
     assert report.ok and report.files[0].sync is not None and report.files[0].sync.removed == 1
-    assert store.conn.execute("SELECT COUNT(*) FROM items WHERE question_id = ?", (gone,)).fetchone()[0] == 0
-    assert store.conn.execute("SELECT 1 FROM questions WHERE id = ?", (gone,)).fetchone() is not None
+    assert sql(store, "SELECT COUNT(*) FROM items WHERE question_id = :q", q=gone) == [(0,)]
+    assert sql(store, "SELECT 1 FROM questions WHERE id = :q", q=gone) == [(1,)]
     assert reviews.history(store, gone) == [
         ReviewEntry(gone, Rating.Good, T0, score=80.0, answer="majority class", duration_ms=30_000)]
     later = T0 + 30 * DAY
@@ -267,20 +249,26 @@ def test_reviews_survive_a_question_leaving_and_returning(store: Store, qids: di
 
 def test_the_log_is_never_updated_or_deleted(store: Store, qids: dict[str, str]) -> None:
     statements: list[str] = []
-    store.conn.set_trace_callback(statements.append)
+
+    def trace(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
     q = qids["dropout"]
     reviews.record(store, q, Rating.Good, T0)
-    reviews.record(store, q, Rating.Again, T0 + DAY)
-    store.conn.execute("DELETE FROM cards")
-    reviews.card(store, q, T0 + 2 * DAY)
-    reviews.due(store, T0 + 2 * DAY, 10, new=2)
-    reviews.rebuild_all(store, 0.85)
-    reviews.stats(store, T0 + 2 * DAY)
-    reviews.history(store, q)
-    store.conn.set_trace_callback(None)
-    ours = [s for s in statements if s != "DELETE FROM cards"]
+    sql(store, "DELETE FROM cards")
+    event.listen(store.tx.engine, "before_cursor_execute", trace)
+    try:
+        reviews.record(store, q, Rating.Again, T0 + DAY)
+        reviews.card(store, q, T0 + 2 * DAY)
+        reviews.due(store, T0 + 2 * DAY, 10, new=2)
+        reviews.rebuild_all(store, 0.85)
+        reviews.stats(store, T0 + 2 * DAY)
+        reviews.history(store, q)
+    finally:
+        event.remove(store.tx.engine, "before_cursor_execute", trace)
+    ours = statements
     assert any(re.match(r"\s*INSERT INTO reviews", s) for s in ours)
     writes = re.compile(r"\b(UPDATE|DELETE\s+FROM|REPLACE\s+INTO|DROP\s+TABLE)\s+reviews\b", re.I)
     touching = [s for s in ours if writes.search(s)]
     assert touching == []
-    assert len(log_rows(store.conn)) == 2
+    assert len(log_rows(store)) == 2

@@ -46,7 +46,7 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         with Store.open(db) as store:
             report = ingest_paths(store, [sample_bank_dir()])
             assert report.ok, [f.error for f in report.files if not f.ok]
-            linking.relink(store, SearchEngine.build(store))
+            linking.relink(store, lambda: SearchEngine.build(store))
             BankGrader(store)  # caches the grader's embeddings in the bank, for every copy
     return db
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from interview_coach.bank.store import Store
+
 from .conftest import SCREENS, LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -55,9 +57,8 @@ def shot(page: Page, tmp_path: Path, name: str) -> Path:
 
 
 def set_script(live_server: LiveServer, script: str) -> None:
-    with sqlite3.connect(live_server.db) as conn:
-        conn.execute("INSERT INTO settings (key, value) VALUES ('script', ?) "
-                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (script,))
+    with Store.open(live_server.db) as store:
+        store.set_setting("script", script)
 
 
 def test_library_question_stats_and_settings_pages(page: Page, tmp_path: Path) -> None:

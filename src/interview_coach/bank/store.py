@@ -1,55 +1,53 @@
-"""The bank's read side and its entry point: `Store.open(path)`."""
+"""The store: the only door to the database. `Store.open(path_or_url)` is the entry point.
+
+A `Store` is bound to one user (`LOCAL_USER` for a local bank; `for_user(id)` in team mode):
+team data (sources, items, questions, links, embeddings) is shared, user data (reviews, cards,
+settings) is read and written for that user only. Every method runs in its own transaction,
+or joins the one opened by `writing()` / `reading()` in the same thread, so a caller can make
+several calls one all-or-nothing unit without touching SQL.
+"""
 
 from __future__ import annotations
 
-import json
-import sqlite3
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..errors import NotFound
-from . import sync
-from .codec import item_from_row
-from .db import connect
-from .types import Filters, Item, Source
+from . import catalog, links, meta, settings, sync
+from . import vectors as vector_cache
+from .catalog import QuestionView
+from .database import Transactions, display_name, is_url, open_engine
+from .reviews import ReviewLog
+from .schema import LOCAL_USER
+from .types import Filters, Item, ItemData, Source, SyncReport
 
-_ITEM_SELECT = "SELECT items.*, sources.path AS path FROM items JOIN sources ON sources.id = items.source_id"
-
-
-@dataclass(slots=True)
-class QuestionView:
-    """A canonical question with every item (variant) that asks it."""
-
-    question_id: str
-    items: list[Item]
-
-    @property
-    def primary(self) -> Item:
-        answered = [i for i in self.items if i.answer]
-        return (answered or self.items)[0]
-
-    @property
-    def langs(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for it in self.items:
-            seen[it.lang] = None
-            for lang in it.translations:
-                seen[lang] = None
-        return list(seen)
+__all__ = ["QuestionView", "Store", "LOCAL_USER"]
 
 
 class Store:
-    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
-        self.conn = conn
-        self.path = path
+    def __init__(self, tx: Transactions, target: str, user_id: int = LOCAL_USER) -> None:
+        self.tx = tx
+        self.target = target
+        self.user_id = user_id
+        self.reviews = ReviewLog(tx, user_id)
 
     @classmethod
-    def open(cls, path: Path | str) -> Store:
-        return cls(connect(path), str(path))
+    def open(cls, target: Path | str, user_id: int = LOCAL_USER) -> Store:
+        """The bank at a file path (SQLite) or a `postgresql://` URL, migrated to the current schema."""
+        name = str(target) if is_url(target) else str(Path(target).expanduser())
+        engine = open_engine(name if is_url(name) else Path(name))
+        return cls(Transactions(engine, display_name(name)), name, user_id)
+
+    def for_user(self, user_id: int) -> Store:
+        """The same bank, seen by another user (shares the connection pool)."""
+        return Store(self.tx, self.target, user_id)
 
     def close(self) -> None:
-        self.conn.close()
+        self.tx.engine.dispose()
 
     def __enter__(self) -> Store:
         return self
@@ -57,102 +55,135 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- sources ---------------------------------------------------------------
+    # -- where it is ---------------------------------------------------------------------------
+    @property
+    def path(self) -> str:
+        """The bank as shown to people (a URL without its password)."""
+        return self.tx.name
+
+    @property
+    def file(self) -> Path | None:
+        """The SQLite file, or None for a server database."""
+        return None if is_url(self.target) or self.target == ":memory:" else Path(self.target)
+
+    @property
+    def dialect(self) -> str:
+        return self.tx.engine.dialect.name
+
+    # -- transactions ----------------------------------------------------------------------------
+    @contextmanager
+    def writing(self, lock: str | None = None) -> Iterator[None]:
+        """One all-or-nothing write transaction for every store call in the block (this thread);
+        `lock="link"` also serialises it with every other linker (PostgreSQL advisory lock)."""
+        with self.tx.write(lock):
+            yield
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """One consistent snapshot for every store call in the block."""
+        with self.tx.read():
+            yield
+
+    def _read(self, fn: Callable[..., Any], *args: Any) -> Any:
+        with self.tx.read() as c:
+            return fn(c, *args)
+
+    def _write(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        with self.tx.write() as c:
+            return fn(c, *args, **kwargs)
+
+    # -- sources -----------------------------------------------------------------------------------
     def sources(self) -> list[Source]:
-        rows = self.conn.execute(
-            "SELECT sources.*, (SELECT COUNT(*) FROM items WHERE items.source_id = sources.id) AS n "
-            "FROM sources ORDER BY path").fetchall()
-        return [
-            Source(r["id"], r["path"], r["sha256"], r["encoding"], r["size"], json.loads(r["shapes"]),
-                   [tuple(x) for x in json.loads(r["notices"])], r["ingested_at"], r["n"])
-            for r in rows
-        ]
+        return self._read(catalog.list_sources)  # type: ignore[no-any-return]
 
     def source_hash(self, path: str) -> str | None:
-        row = self.conn.execute("SELECT sha256 FROM sources WHERE path = ?", (path,)).fetchone()
-        return row[0] if row else None
+        return self._read(catalog.source_hash, path)  # type: ignore[no-any-return]
 
     def source_counts(self, path: str) -> tuple[int, int]:
-        """(items, answered items) stored for a source."""
-        row = self.conn.execute(
-            "SELECT COUNT(*), COUNT(answer) FROM items JOIN sources ON sources.id = items.source_id "
-            "WHERE sources.path = ?", (path,)).fetchone()
-        return int(row[0]), int(row[1])
+        return self._read(catalog.source_counts, path)  # type: ignore[no-any-return]
+
+    def source_hints(self, path: str) -> dict[str, str]:
+        return self._read(sync.source_hints, path)  # type: ignore[no-any-return]
+
+    def sync_source(self, *, path: str, sha256: str, encoding: str, size: int, shapes: list[str],
+                    notices: list[tuple[int, str]], items: list[ItemData] | Callable[[], list[ItemData]],
+                    hints: dict[str, str] | None = None) -> SyncReport:
+        """Make the bank hold exactly `items` for `path`, in one transaction."""
+        return self._write(sync.sync_source, path=path, sha256=sha256, encoding=encoding,  # type: ignore[no-any-return]
+                           size=size, shapes=shapes, notices=notices, items_=items, hints=hints)
+
+    def move_source(self, old_path: str, new_path: str) -> None:
+        self._write(sync.move_source, old_path, new_path)
 
     def remove_source(self, path: str) -> int:
-        n = sync.remove_source(self.conn, path)
+        n = self._write(sync.remove_source, path)
         if n is None:
             raise NotFound(f"no source {path!r} in the bank (see `coach sources`)")
-        return n
+        return int(n)
 
-    # -- items and questions ---------------------------------------------------
+    # -- items and questions -------------------------------------------------------------------
     def items(self, filters: Filters | None = None) -> list[Item]:
-        f = filters or Filters()
-        where, args = [], []  # type: ignore[var-annotated]
-        if f.source:
-            where.append("(sources.path = ? OR sources.path LIKE ?)")
-            args += [f.source, f"%{f.source}%"]
-        if f.section:
-            where.append("items.section LIKE ?")
-            args.append(f"%{f.section}%")
-        if f.lang:
-            where.append("items.lang = ?")
-            args.append(f.lang)
-        if f.answered is not None:
-            where.append("items.answer IS NOT NULL" if f.answered else "items.answer IS NULL")
-        sql = _ITEM_SELECT + (" WHERE " + " AND ".join(where) if where else "")
-        sql += " ORDER BY sources.path, items.position"
-        if f.limit is not None:
-            sql += f" LIMIT {int(f.limit)}"
-        return [item_from_row(r) for r in self.conn.execute(sql, args)]
+        return self._read(catalog.list_items, filters)  # type: ignore[no-any-return]
 
     def item(self, item_id: str) -> Item:
-        row = self.conn.execute(_ITEM_SELECT + " WHERE items.id = ?", (item_id,)).fetchone()
-        if row is None:
-            raise NotFound(f"no item {item_id!r} in the bank")
-        return item_from_row(row)
+        return self._read(catalog.get_item, item_id)  # type: ignore[no-any-return]
 
     def question(self, ident: str) -> QuestionView:
-        """A canonical question by its id, or by the id of any of its items."""
-        qid = ident
-        if self.conn.execute("SELECT 1 FROM questions WHERE id = ?", (ident,)).fetchone() is None:
-            row = self.conn.execute("SELECT question_id FROM items WHERE id = ?", (ident,)).fetchone()
-            if row is None:
-                raise NotFound(f"no question or item {ident!r} in the bank (see `coach list`)")
-            qid = row[0]
-        rows = self.conn.execute(_ITEM_SELECT + " WHERE items.question_id = ? ORDER BY sources.path, items.position",
-                                 (qid,)).fetchall()
-        return QuestionView(qid, [item_from_row(r) for r in rows])
+        return self._read(catalog.get_question, ident)  # type: ignore[no-any-return]
 
     def questions(self, filters: Filters | None = None) -> list[QuestionView]:
-        """Canonical questions having at least one item that passes `filters`, in bank order,
-        each with all its items (also those the filters do not select)."""
-        f = filters or Filters()
-        selected = self.items(Filters(f.source, f.section, f.lang, f.answered))
-        order = list(dict.fromkeys(it.question_id for it in selected))
-        if f.limit is not None:
-            order = order[: f.limit]
-        everything = self.items() if any((f.source, f.section, f.lang, f.answered is not None)) else selected
-        grouped: dict[str, list[Item]] = {q: [] for q in order}
-        for it in everything:
-            if it.question_id in grouped:
-                grouped[it.question_id].append(it)
-        return [QuestionView(q, grouped[q]) for q in order]
+        return self._read(catalog.list_questions, filters)  # type: ignore[no-any-return]
+
+    def question_exists(self, question_id: str) -> bool:
+        return self._read(catalog.question_exists, question_id)  # type: ignore[no-any-return]
 
     def stats(self) -> dict[str, Any]:
-        c = self.conn
-        one = lambda sql: c.execute(sql).fetchone()[0]  # noqa: E731
-        by_lang = dict(c.execute("SELECT lang, COUNT(*) FROM items GROUP BY lang ORDER BY lang").fetchall())
-        by_shape = dict(c.execute("SELECT shape, COUNT(*) FROM items GROUP BY shape ORDER BY shape").fetchall())
-        return {
-            "sources": one("SELECT COUNT(*) FROM sources"),
-            "items": one("SELECT COUNT(*) FROM items"),
-            "questions": one("SELECT COUNT(DISTINCT question_id) FROM items"),
-            "answered_items": one("SELECT COUNT(*) FROM items WHERE answer IS NOT NULL"),
-            "unanswered_questions": one(
-                "SELECT COUNT(*) FROM (SELECT question_id FROM items GROUP BY question_id "
-                "HAVING SUM(answer IS NOT NULL) = 0)"),
-            "with_explanation": one("SELECT COUNT(*) FROM items WHERE explanation IS NOT NULL"),
-            "by_lang": by_lang,
-            "by_shape": by_shape,
-        }
+        return self._read(catalog.stats)  # type: ignore[no-any-return]
+
+    # -- what derived data depends on --------------------------------------------------------------
+    def content_stamp(self) -> str:
+        """A hash of what search indexes and graders are built from."""
+        with self.tx.read() as c:
+            return catalog.content_stamp(c, settings.get(c, "embedding_model", self.user_id))
+
+    def content_version(self) -> int:
+        """Goes up with every committed change of team content (one cheap query)."""
+        return self._read(meta.content_version)  # type: ignore[no-any-return]
+
+    def link_pending(self) -> bool:
+        """Files were stored (or links decided) since the last complete linking."""
+        return self._read(meta.link_pending)  # type: ignore[no-any-return]
+
+    def flag(self, key: str) -> str | None:
+        return self._read(meta.get, key)  # type: ignore[no-any-return]
+
+    def set_flag(self, key: str, value: str) -> None:
+        self._write(meta.put, key, value)
+
+    # -- settings ----------------------------------------------------------------------------------
+    def setting(self, key: str) -> str:
+        return self._read(settings.get, key, self.user_id)  # type: ignore[no-any-return]
+
+    def set_setting(self, key: str, value: str) -> None:
+        self._write(settings.set_, key, value, self.user_id)
+
+    def settings(self) -> dict[str, str]:
+        return self._read(settings.all_, self.user_id)  # type: ignore[no-any-return]
+
+    # -- embeddings ----------------------------------------------------------------------------------
+    def cached_vectors(self, model_id: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        return self._read(vector_cache.cached, model_id, hashes)  # type: ignore[no-any-return]
+
+    def put_vectors(self, model_id: str, rows: Sequence[tuple[str, np.ndarray]]) -> None:
+        self._write(vector_cache.put, model_id, rows)
+
+    # -- links -----------------------------------------------------------------------------------------
+    def link_decisions(self) -> list[tuple[str, str, str]]:
+        return self._read(links.decisions)  # type: ignore[no-any-return]
+
+    def decide_links(self, pairs: list[tuple[str, str]], decision: str) -> None:
+        self._write(links.decide, pairs, decision)
+
+    def assign_links(self, groups: list[list[str]], old_q: dict[str, str]) -> tuple[int, int, int]:
+        """Apply a grouping of items into canonical questions (see `links.assign`)."""
+        return self._write(links.assign, groups, old_q)  # type: ignore[no-any-return]

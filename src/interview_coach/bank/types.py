@@ -53,6 +53,7 @@ class Source:
     notices: list[tuple[int, str]]
     ingested_at: str
     items: int = 0
+    hints: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,9 +34,10 @@ def check_lang(lang: str | None) -> str | None:
     return lang
 
 
-def db_path(ctx: typer.Context) -> Path:
+def db_path(ctx: typer.Context) -> str:
+    """The bank named by --db / INTERVIEW_COACH_DB (a file or a postgresql:// URL), or the default file."""
     obj = ctx.find_root().obj or {}
-    return Path(obj.get("db") or default_db())
+    return str(obj.get("db") or default_db())
 
 
 def open_store(ctx: typer.Context) -> Store:

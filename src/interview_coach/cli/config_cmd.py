@@ -22,8 +22,8 @@ def config(
         if key is not None and value is not None:
             if key == "embedding_model":
                 registry.load(value)  # fail now, not at the next search
-            settings.set_(store.conn, key, value)
-        values = settings.all_(store.conn) if key is None else {key: settings.get(store.conn, key)}
+            store.set_setting(key, value)
+        values = store.settings() if key is None else {key: store.setting(key)}
     if as_json:
         emit_json(values)
         return

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
 from .. import __version__
@@ -26,8 +24,9 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     ctx: typer.Context,
-    db: Path = typer.Option(None, "--db", envvar="INTERVIEW_COACH_DB",
-                            help="Bank file (default: $INTERVIEW_COACH_HOME/bank.sqlite3)."),
+    db: str = typer.Option(None, "--db", envvar="INTERVIEW_COACH_DB", metavar="FILE|URL",
+                           help="Bank file, or a postgresql://user@host/db URL for a team server "
+                                "(default: $INTERVIEW_COACH_HOME/bank.sqlite3)."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
     ctx.obj = {"db": db}

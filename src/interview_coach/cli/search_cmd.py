@@ -20,7 +20,7 @@ def build_engine(store: Store, quiet: bool = False) -> SearchEngine:
 
 
 def relink_bank(store: Store, quiet: bool = False) -> linking.LinkReport:
-    return linking.relink(store, build_engine(store, quiet))
+    return linking.relink(store, lambda: build_engine(store, quiet))
 
 
 @handle_errors

@@ -11,7 +11,6 @@ from typing import Any
 import typer
 from rich.markup import escape
 
-from ..bank import settings
 from ..errors import CoachError, InvalidInput
 from ..study import display
 from ..study.bank_grading import BankGrader
@@ -92,7 +91,7 @@ def grade(
         if as_json:
             emit_json(grade_json(qid, g))
             return
-        script = settings.get(store.conn, "script")
+        script = store.setting("script")
         print_grade(g, script)
         print_reference(store, qid, script)
 
@@ -165,7 +164,7 @@ def drill(
     Each review is saved as soon as it is rated; `:q` or Ctrl-D ends the session.
     """
     with open_store(ctx) as store:
-        script = settings.get(store.conn, "script")
+        script = store.setting("script")
         session = Session(store, DrillOptions(topic, source, lang, new), clock=lambda: datetime.now(UTC))
         queue = session.start()
         if not queue:

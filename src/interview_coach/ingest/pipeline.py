@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..bank.store import Store
-from ..bank.sync import sync_source
 from ..bank.types import SyncReport
 from ..errors import FileMissing, InputError, NoQuestions
 from .parse import parse_lines
@@ -72,7 +71,7 @@ def ingest_file(store: Store, path: Path, max_bytes: int = MAX_BYTES) -> FileRep
             raise NoQuestions(str(path), "no questions found (is it a question bank?)")
         notices = [*doc.notices, *((n.line, n.message) for n in result.notices)]
         _follow_move(store, name, doc.sha256)
-        report = sync_source(store.conn, path=name, sha256=doc.sha256, encoding=doc.encoding, size=doc.size,
+        report = store.sync_source(path=name, sha256=doc.sha256, encoding=doc.encoding, size=doc.size,
                              shapes=result.shapes, notices=notices, items=result.items)
     except InputError as e:
         return FileReport(name, "error", error=str(e))
@@ -88,7 +87,7 @@ def _follow_move(store: Store, path: str, sha256: str) -> None:
         return
     for src in store.sources():
         if src.sha256 == sha256 and not Path(src.path).exists():
-            store.conn.execute("UPDATE sources SET path = ? WHERE id = ?", (path, src.id))
+            store.move_source(src.path, path)
             return
 
 

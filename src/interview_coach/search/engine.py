@@ -11,6 +11,7 @@ cross-lingual recall@1 from 1.00 to 0.33, because BM25 ranks are noise across la
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -19,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..bank import settings
 from ..bank.store import Store
 from ..bank.types import Item
+from ..config import data_dir
 from ..errors import StoreError
 from ..providers import registry
 from ..providers.base import EmbeddingModel
@@ -49,12 +50,16 @@ class Hit:
 
 
 def model_names(store: Store) -> list[str]:
-    primary = settings.get(store.conn, "embedding_model")
+    primary = store.setting("embedding_model")
     return [primary] if primary == SECONDARY else [primary, SECONDARY]
 
 
-def cache_dir(store: Store) -> Path | None:
-    return None if store.path == ":memory:" else Path(store.path + ".index")
+def cache_dir(store: Store) -> Path:
+    """Where index files derived from the bank are kept: beside a bank file, or under the data
+    directory for a server database (each worker can rebuild them from the store)."""
+    if store.file is not None:
+        return Path(str(store.file) + ".index")
+    return data_dir() / "index-cache" / hashlib.sha1(store.path.encode()).hexdigest()[:16]
 
 
 def _z(x: np.ndarray) -> np.ndarray:
@@ -84,7 +89,7 @@ class SearchEngine:
         cache = cache_dir(store)
         for m in models:
             step = (lambda d, t, name=m.model_id: progress(f"embedding with {name}", d, t)) if progress else None
-            mat = vectors.ensure(store.conn, m, corpus.texts, "passage", step)
+            mat = vectors.ensure(store, m, corpus.texts, "passage", step)
             matrices.append(mat)
             path = cache / f"{m.model_id.replace(':', '_').replace('/', '_')}.usearch" if cache else None
             indexes.append(open_index(mat, path, corpus.fingerprint, approx_from))

@@ -36,15 +36,15 @@ moves to the survivor.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..bank import sync
-from ..bank.db import transaction, utcnow
-from ..bank.ids import new_id
 from ..bank.store import Store
 from ..bank.sync import keys_of
+from ..bank.types import Item
+from ..errors import StoreError
 from ..text.lang import cjk_count
 from ..text.normalize import similarity
 from .engine import SearchEngine
@@ -183,13 +183,43 @@ def plausible(sim: float, qa: str, ta: dict[str, str], qb: str, tb: dict[str, st
     return not shared or max(shared) >= WORDING_MIN
 
 
-def relink(store: Store, engine: SearchEngine) -> LinkReport:
-    conn = store.conn
-    items = store.items()
+ATTEMPTS = 4  # linking again when the bank changed while the links were computed
+
+
+def relink(store: Store, build: Callable[[], SearchEngine]) -> LinkReport:
+    """Recompute the canonical questions of the whole bank.
+
+    The expensive part (embedding, neighbour search) runs outside any write lock; the result
+    is written only if the bank's content did not change meanwhile (another ingest, a manual
+    decision, another linker), else everything is computed again from the new content. Writes
+    take the linkers' lock, so two linkers never interleave. While linking has not completed,
+    the bank says so (`Store.link_pending`)."""
+    for _ in range(ATTEMPTS):
+        version = store.content_version()
+        engine = build()
+        with store.reading():
+            items, decisions = store.items(), store.link_decisions()
+        if set(engine.corpus.item_ids) != {it.item_id for it in items}:
+            continue  # the engine was built from other items than the bank now holds
+        clusters, auto = _cluster(items, decisions, engine)
+        groups: dict[str, list[str]] = defaultdict(list)
+        for it in items:
+            groups[clusters.find(it.item_id)].append(it.item_id)
+        old_q = {it.item_id: it.question_id for it in items}
+        with store.writing(lock="link"):
+            if store.content_version() != version:
+                continue
+            before, after, merged = store.assign_links(list(groups.values()), old_q)
+        split = after - (before - merged)
+        return LinkReport(len(old_q), before, after, auto, merged, max(split, 0))
+    raise StoreError("the bank kept changing while linking (other imports are running); "
+                     "it will be linked by the next command that needs it (or run `coach relink`)")
+
+
+def _cluster(items: list[Item], decisions: list[tuple[str, str, str]],
+             engine: SearchEngine) -> tuple[_Clusters, int]:
     source_of = {it.item_id: it.source for it in items}
-    old_q = {it.item_id: it.question_id for it in items}
     clusters = _Clusters([it.item_id for it in items], source_of)
-    decisions = conn.execute("SELECT item_a, item_b, decision FROM link_decisions").fetchall()
     for a, b, d in decisions:
         if d == "different" and a in source_of and b in source_of:
             clusters.cannot[a].add(b)
@@ -209,79 +239,17 @@ def relink(store: Store, engine: SearchEngine) -> LinkReport:
     links = [(s, a, b) for s, a, b in mutual_best(item_pairs(engine), source_of, languages)
              if plausible(s, by_id[a].question, by_id[a].translations, by_id[b].question, by_id[b].translations)]
     auto = sum(clusters.union(a, b, check_sources=True) for _, a, b in links)
-    return _assign(store, clusters, old_q, auto)
-
-
-def _assign(store: Store, clusters: _Clusters, old_q: dict[str, str], auto: int) -> LinkReport:
-    conn = store.conn
-    groups: dict[str, list[str]] = defaultdict(list)
-    for item in old_q:
-        groups[clusters.find(item)].append(item)
-    created = dict(conn.execute("SELECT id, created_at FROM questions").fetchall())
-    taken: set[str] = set()
-    new_q: dict[str, str] = {}
-    with transaction(conn):
-        for members in sorted(groups.values(), key=lambda m: (-len(m), min(m))):
-            counts: dict[str, int] = defaultdict(int)
-            for m in members:
-                counts[old_q[m]] += 1
-            ranked = sorted(counts, key=lambda q: (-counts[q], created.get(q, ""), q))
-            qid = next((q for q in ranked if q not in taken), None)
-            if qid is None:
-                qid = new_id(conn, "questions", "q", f"split\0{min(members)}")
-                conn.execute("INSERT INTO questions (id, created_at) VALUES (?, ?)", (qid, utcnow()))
-            taken.add(qid)
-            for m in members:
-                new_q[m] = qid
-        changed = [(new_q[i], i) for i in old_q if new_q[i] != old_q[i]]
-        conn.executemany("UPDATE items SET question_id = ? WHERE id = ?", changed)
-        # attachments of ids that no longer name a cluster follow most of their items
-        old_ids = set(old_q.values())
-        items_of: dict[str, list[str]] = defaultdict(list)
-        for i, oq in old_q.items():
-            items_of[oq].append(i)
-        moves = []
-        for q in old_ids - taken:
-            dest: dict[str, int] = defaultdict(int)
-            for i in items_of[q]:
-                dest[new_q[i]] += 1
-            moves.append((max(dest, key=lambda d: dest[d]), q))
-        for table in sync.ATTACHMENTS:
-            conn.executemany(f"UPDATE {table} SET question_id = ? WHERE question_id = ?", moves)
-        _rebuild_keys(store)
-        sync.collect_orphans(conn)
-    before = len(old_ids)
-    merged = len(old_ids - taken)
-    split = sum(1 for q in taken if q not in old_ids)
-    return LinkReport(len(old_q), before, len(taken), auto, merged, split)
-
-
-def _rebuild_keys(store: Store) -> None:
-    conn = store.conn
-    conn.execute("DELETE FROM question_keys WHERE question_id IN (SELECT DISTINCT question_id FROM items)")
-    rows = []
-    for it in store.items():
-        for k in keys_of(it):
-            rows.append((k, it.question_id))
-    conn.executemany("INSERT OR IGNORE INTO question_keys (key, question_id) VALUES (?, ?)", rows)
+    return clusters, auto
 
 
 def decide(store: Store, a: str, b: str | None, decision: str) -> list[tuple[str, str]]:
     """Record a manual decision. `unlink` (b None) separates `a` from every item now with it."""
-    conn = store.conn
     it = store.item(a)
     others = [b] if b is not None else [x.item_id for x in store.question(it.question_id).items if x.item_id != a]
     if b is not None:
         store.item(b)
-    rows = []
-    with transaction(conn):
-        for o in others:
-            x, y = (a, o) if a < o else (o, a)
-            conn.execute(
-                "INSERT INTO link_decisions (item_a, item_b, decision, created_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(item_a, item_b) DO UPDATE SET decision = excluded.decision, created_at = excluded.created_at",
-                (x, y, decision, utcnow()))
-            rows.append((x, y))
+    rows = [((a, o) if a < o else (o, a)) for o in others]
+    store.decide_links(rows, decision)
     return rows
 
 
@@ -291,8 +259,7 @@ def suggestions(store: Store, engine: SearchEngine, limit: int = 20) -> list[tup
     different. Best first; `coach link A B` accepts one."""
     items = {it.item_id: it for it in store.items()}
     source_of = {i: it.source for i, it in items.items()}
-    refused = {frozenset(r) for r in store.conn.execute(
-        "SELECT item_a, item_b FROM link_decisions WHERE decision = 'different'").fetchall()}
+    refused = {frozenset((a, b)) for a, b, d in store.link_decisions() if d == "different"}
     out = [(s, a, b) for s, a, b in _mutual(item_pairs(engine), source_of)
            if s >= ALIGNED_CROSS and items[a].question_id != items[b].question_id and frozenset((a, b)) not in refused]
     return sorted(out, reverse=True)[:limit]

@@ -4,12 +4,11 @@ embedded twice. Work is committed batch by batch, so an interrupted run resumes.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ..bank.db import transaction
+from ..bank.store import Store
 from ..providers.base import EmbeddingModel, Kind
 
 CHUNK = 64
@@ -19,22 +18,9 @@ def text_hash(text: str, kind: Kind = "passage") -> str:
     return hashlib.sha1(f"{kind}\0{text}".encode()).hexdigest()
 
 
-def cached(conn: sqlite3.Connection, model_id: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
-    out: dict[str, np.ndarray] = {}
-    unique = list(dict.fromkeys(hashes))
-    for i in range(0, len(unique), 900):
-        part = unique[i:i + 900]
-        rows = conn.execute(
-            f"SELECT content_hash, vector FROM embeddings WHERE model_id = ? AND content_hash IN "
-            f"({', '.join('?' for _ in part)})", (model_id, *part))
-        for h, blob in rows:
-            out[h] = np.frombuffer(blob, dtype=np.float32)
-    return out
-
-
-def missing(conn: sqlite3.Connection, model_id: str, texts: Sequence[str], kind: Kind = "passage") -> list[str]:
+def missing(store: Store, model_id: str, texts: Sequence[str], kind: Kind = "passage") -> list[str]:
     hashes = [text_hash(t, kind) for t in texts]
-    have = cached(conn, model_id, hashes)
+    have = store.cached_vectors(model_id, hashes)
     seen: set[str] = set()
     todo = []
     for t, h in zip(texts, hashes, strict=True):
@@ -45,26 +31,22 @@ def missing(conn: sqlite3.Connection, model_id: str, texts: Sequence[str], kind:
 
 
 def ensure(
-    conn: sqlite3.Connection,
+    store: Store,
     model: EmbeddingModel,
     texts: Sequence[str],
     kind: Kind = "passage",
     progress: Callable[[int, int], None] | None = None,
 ) -> np.ndarray:
     """Vectors for `texts` (n, dim), embedding only what the cache lacks."""
-    todo = missing(conn, model.model_id, texts, kind)
+    todo = missing(store, model.model_id, texts, kind)
     for i in range(0, len(todo), CHUNK):
         part = todo[i:i + CHUNK]
         vecs = model.embed(part, kind)
-        with transaction(conn):
-            conn.executemany(
-                "INSERT OR REPLACE INTO embeddings (model_id, content_hash, dim, vector) VALUES (?, ?, ?, ?)",
-                [(model.model_id, text_hash(t, kind), vecs.shape[1], np.ascontiguousarray(v, dtype=np.float32).tobytes())
-                 for t, v in zip(part, vecs, strict=True)])
+        store.put_vectors(model.model_id, [(text_hash(t, kind), v) for t, v in zip(part, vecs, strict=True)])
         if progress:
             progress(min(i + CHUNK, len(todo)), len(todo))
     hashes = [text_hash(t, kind) for t in texts]
-    have = cached(conn, model.model_id, hashes)
+    have = store.cached_vectors(model.model_id, hashes)
     if not texts:
         return np.zeros((0, model.dim), dtype=np.float32)
     return np.stack([have[h] for h in hashes]).astype(np.float32, copy=False)

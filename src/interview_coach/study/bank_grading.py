@@ -32,7 +32,7 @@ class BankGrader:
         views = store.questions()
         self.refs = {q.question_id: reference_of(q) for q in views}
         self.order = [q.question_id for q in views]
-        self.embedder = Embedder([registry.load(SENTENCE_MODEL), registry.load(QUESTION_MODEL)], store.conn)
+        self.embedder = Embedder([registry.load(SENTENCE_MODEL), registry.load(QUESTION_MODEL)], store)
         self.grader = Grader(self.embedder, [self.refs[q] for q in self.order])
         # the grader keeps only questions with answers in its comparison set, in this order
         answered = [q for q in self.order if self.refs[q].answers]

@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import random
 import re
-import sqlite3
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 import numpy as np
 
+from ..bank.store import Store
 from ..ingest.questionlike import imperative, strong
 from ..providers.base import EmbeddingModel, Kind
 from ..search import vectors
@@ -132,11 +132,11 @@ class Reference:
 
 class Embedder:
     """Unit vectors for texts under one or more models: a per-process cache in front of the
-    bank's content-hash cache (`conn`), so no text is embedded twice."""
+    bank's content-hash cache (`store`), so no text is embedded twice."""
 
-    def __init__(self, models: list[EmbeddingModel], conn: sqlite3.Connection | None = None) -> None:
+    def __init__(self, models: list[EmbeddingModel], store: Store | None = None) -> None:
         self.models = models
-        self.conn = conn
+        self.store = store
         self._cache: dict[tuple[str, str, str], np.ndarray] = {}
 
     def __call__(self, texts: list[str], model: int = 0, persist: bool = False, kind: Kind = "passage") -> np.ndarray:
@@ -144,8 +144,8 @@ class Embedder:
         m = self.models[model]
         todo = list(dict.fromkeys(t for t in texts if (m.model_id, kind, t) not in self._cache))
         if todo:
-            if self.conn is not None and persist:
-                vecs = vectors.ensure(self.conn, m, todo, kind)
+            if self.store is not None and persist:
+                vecs = vectors.ensure(self.store, m, todo, kind)
             else:
                 vecs = m.embed(todo, kind)
             for t, v in zip(todo, vecs, strict=True):

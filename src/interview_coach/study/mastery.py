@@ -26,12 +26,7 @@ class TopicMastery:
 
 
 def by_topic(store: Store) -> list[TopicMastery]:
-    latest = {
-        qid: (rating, score)
-        for qid, rating, score in store.conn.execute(
-            "SELECT question_id, rating, score FROM reviews r WHERE id = "
-            "(SELECT id FROM reviews WHERE question_id = r.question_id ORDER BY reviewed_at DESC, id DESC LIMIT 1)")
-    }
+    latest = store.reviews.latest()
     topics: dict[str, set[str]] = {}
     for q in store.questions():
         topics.setdefault(q.primary.section or "(no section)", set()).add(q.question_id)

@@ -137,12 +137,16 @@ class ImportJobs:
             def step(label: str, done: int, total: int) -> None:
                 job.progress = {"label": label, "done": done, "total": total}
 
-            engine = SearchEngine.build(store, progress=step)
-            job.state = "linking"
-            job.progress = {"label": "linking questions across files and languages", "done": 0, "total": 0}
-            r = linking.relink(store, engine)
+            def build() -> SearchEngine:
+                job.state = "indexing"
+                engine = SearchEngine.build(store, progress=step)
+                job.state = "linking"
+                job.progress = {"label": "linking questions across files and languages", "done": 0, "total": 0}
+                return engine
+
+            r = linking.relink(store, build)
             job.links = {"items": r.items, "questions_before": r.questions_before,
                          "questions_after": r.questions_after, "auto_links": r.auto_links, "merged": r.merged}
             # linking changed canonical ids: the engine must see them (vectors are cached now)
-            self.engine.install(SearchEngine.build(store), content_stamp(store.conn))
+            self.engine.install(SearchEngine.build(store), content_stamp(store))
         job.questions = store.stats()["questions"]

@@ -11,15 +11,12 @@ so two of them never fight over the cores or the bank's write lock.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import sqlite3
 import threading
 import time
 from collections import OrderedDict
 from typing import Any
 
-from ..bank import settings
 from ..bank.store import Store
 from ..search.engine import Hit, SearchEngine
 from ..study.bank_grading import BankGrader
@@ -30,15 +27,9 @@ log = logging.getLogger("interview_coach.web")
 QUERY_CACHE = 512  # recent searches remembered per engine (a query embedding costs 30-60 ms)
 
 
-def content_stamp(conn: sqlite3.Connection) -> str:
+def content_stamp(store: Store) -> str:
     """What the engine and the grader are derived from; equal stamps mean nothing to rebuild."""
-    h = hashlib.sha1()
-    for row in conn.execute("SELECT path, sha256 FROM sources ORDER BY path"):
-        h.update(f"{row[0]}\0{row[1]}\1".encode())
-    for row in conn.execute("SELECT id, question_id FROM items ORDER BY id"):
-        h.update(f"{row[0]}\0{row[1]}\1".encode())
-    h.update(settings.get(conn, "embedding_model").encode())
-    return h.hexdigest()
+    return store.content_stamp()
 
 
 class EngineService:
@@ -142,7 +133,7 @@ class EngineService:
                 with self.work:
                     store = Store.open(self.db_path)
                     try:
-                        stamp = content_stamp(store.conn)
+                        stamp = content_stamp(store)
                         with self._cond:
                             fresh = self._engine is not None and stamp == self._stamp
                         if not fresh:
@@ -175,7 +166,7 @@ class GraderService:
             self._store = Store.open(self.db_path)
         if self._grader is None or (stamp is not None and stamp != self._stamp):
             self._grader = BankGrader(self._store)
-            self._stamp = stamp if stamp is not None else content_stamp(self._store.conn)
+            self._stamp = stamp if stamp is not None else content_stamp(self._store)
         return self._grader
 
     def grade(self, question_id: str, answer: str, stamp: str | None = None) -> Grade:

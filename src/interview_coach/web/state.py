@@ -11,7 +11,6 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 
-from ..bank import settings
 from ..bank.store import Store
 from ..study import display
 from .jobs import ImportJobs
@@ -43,7 +42,7 @@ class AppState:
         self.grader = GraderService(self.db_path)
         self.jobs = ImportJobs(self.db_path, self.engine, options.max_upload_bytes)
         self._data_version: int | None = None
-        self.stamp = content_stamp(self.store.conn)
+        self.stamp = content_stamp(self.store)
         self.generation = 0
         self._cache: dict[Any, Any] = {}
         self._cache_generation = 0
@@ -82,14 +81,14 @@ class AppState:
 
     def _refresh(self) -> None:
         """Notice commits by other connections (imports, the CLI) and drop what they made stale."""
-        dv = self.store.conn.execute("PRAGMA data_version").fetchone()[0]
+        dv = self.store.content_version()
         if dv == self._data_version:
             return
         self._data_version = dv
         self._restamp()
 
     def _restamp(self) -> None:
-        stamp = content_stamp(self.store.conn)
+        stamp = content_stamp(self.store)
         self.generation += 1  # any commit may change what pages show (reviews, settings)
         if stamp != self.stamp:
             self.stamp = stamp
@@ -118,7 +117,7 @@ class AppState:
 
     def script(self) -> str:
         with self.bank() as store:
-            return settings.get(store.conn, "script")
+            return store.setting("script")
 
 
 def app_state(request: Request) -> AppState:

@@ -11,7 +11,6 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
-from ...bank import settings
 from ...errors import InvalidInput
 from ...study import display, reviews
 from ...study.drill import DrillOptions, Session, propose
@@ -98,7 +97,7 @@ def drill_page(
     filters = _filters(topic, source, lang, new)
     ids = [question] if question else queue(st, DrillOptions(topic or None, source or None, lang or None, new))
     with st.bank() as store:
-        script = settings.get(store.conn, "script")
+        script = store.setting("script")
         last = None
         if saved:
             try:
@@ -137,7 +136,7 @@ def drill_answer(
     answer = "" if reveal else answer.replace("\r\n", "\n")
     duration = None if started is None else min(max(int(time.time() * 1000) - started, 0), DAY_MS)
     with st.bank() as store:
-        script = settings.get(store.conn, "script")
+        script = store.setting("script")
         q = store.question(question_id)
         data = question_detail(q, script)
     problem = None
@@ -199,7 +198,7 @@ def drill_queue(
 ) -> dict[str, Any]:
     ids = queue(st, DrillOptions(topic, source, lang, new))
     with st.bank() as store:
-        script = settings.get(store.conn, "script")
+        script = store.setting("script")
         rows = [{"question_id": qid, "text": display.question_text(store.question(qid), script).text} for qid in ids]
     return {"queue": rows, "count": len(rows)}
 

@@ -7,7 +7,6 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from ...bank import settings
 from ...text.lang import LANGS
 from ..present import LibraryIndex, filter_rows, library_index
 from ..state import AppState, app_state
@@ -22,7 +21,7 @@ Answered = Literal["yes", "no", ""]
 
 def _index(st: AppState) -> tuple[LibraryIndex, str]:
     with st.bank() as store:
-        script = settings.get(store.conn, "script")
+        script = store.setting("script")
         return st.cached(("library", script), lambda: library_index(store, script)), script
 
 

@@ -9,7 +9,6 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
-from ...bank import settings
 from ...errors import NotFound
 from ...search import linking
 from ...study import reviews
@@ -28,7 +27,7 @@ def detail(st: AppState, ident: str) -> dict[str, Any]:
     """Everything the question page shows, as data."""
     now = datetime.now(UTC)
     with st.bank() as store:
-        script = settings.get(store.conn, "script")
+        script = store.setting("script")
         q = store.question(ident)
         data = st.cached(("question", q.question_id, script), lambda: question_detail(q, script))
         history = history_json(reviews.history(store, q.question_id))

@@ -7,7 +7,6 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from ...bank import settings
 from ...errors import StoreError
 from ..present import hit_json
 from ..state import AppState, app_state
@@ -33,7 +32,7 @@ def run_search(st: AppState, q: str, k: int, lang: str | None, source: str | Non
         raise StoreError("the search index is still being built; try again in a moment")
     hits = st.engine.search(engine, q, k, lang or None, source or None)
     with st.bank() as store:
-        script = settings.get(store.conn, "script")
+        script = store.setting("script")
         out = []
         for h in hits:
             try:

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ...bank import settings
-from ...bank.db import transaction
 from ...errors import InvalidInput
 from ...providers import registry
 from ..present import SCRIPTS
@@ -29,7 +28,7 @@ def models() -> dict[str, str]:
 
 def current(st: AppState) -> dict[str, Any]:
     with st.bank() as store:
-        values = settings.all_(store.conn)
+        values = store.settings()
     return {"settings": values,
             "help": {k: {"help": s.help, "expected": s.expected, "default": s.default}
                      for k, s in settings.SETTINGS.items()},
@@ -50,11 +49,11 @@ def update(st: AppState, values: dict[str, str]) -> dict[str, str]:
     if problems:
         raise InvalidInput(problems)
     with st.bank() as store:
-        before = settings.all_(store.conn)
-        with transaction(store.conn):
+        before = store.settings()
+        with store.writing():
             for key, value in values.items():
-                settings.set_(store.conn, key, value)
-        after = settings.all_(store.conn)
+                store.set_setting(key, value)
+        after = store.settings()
     if before != after:
         st.changed()
     return after

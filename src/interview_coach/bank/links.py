@@ -1,0 +1,79 @@
+"""Which canonical question each item belongs to: manual decisions and the linker's assignment."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import Connection, bindparam, delete, select, update
+
+from . import meta
+from .catalog import list_items
+from .database import upsert, utcnow
+from .schema import ATTACHMENTS, items, link_decisions, question_keys, questions
+from .sync import add_keys, collect_orphans, keys_of, new_question
+
+
+def decisions(conn: Connection) -> list[tuple[str, str, str]]:
+    rows = conn.execute(select(link_decisions.c.item_a, link_decisions.c.item_b, link_decisions.c.decision))
+    return [(str(a), str(b), str(d)) for a, b, d in rows]
+
+
+def decide(conn: Connection, pairs: list[tuple[str, str]], decision: str) -> None:
+    for a, b in pairs:
+        x, y = (a, b) if a < b else (b, a)
+        upsert(conn, link_decisions, {"item_a": x, "item_b": y, "decision": decision, "created_at": utcnow()},
+               ["item_a", "item_b"])
+    meta.items_changed(conn)
+
+
+def question_created(conn: Connection) -> dict[str, str]:
+    return {str(qid): str(at) for qid, at in conn.execute(select(questions.c.id, questions.c.created_at))}
+
+
+def assign(conn: Connection, groups: list[list[str]], old_q: dict[str, str]) -> tuple[int, int, int]:
+    """Give each group of item ids one canonical question: the id most of its items already
+    had (oldest first on ties), else a new one. Attachments (reviews) of ids that no longer
+    name a group follow most of their items. Returns (questions before, after, merged)."""
+    created = question_created(conn)
+    taken: set[str] = set()
+    new_q: dict[str, str] = {}
+    for members in sorted(groups, key=lambda m: (-len(m), min(m))):
+        counts: dict[str, int] = defaultdict(int)
+        for m in members:
+            counts[old_q[m]] += 1
+        ranked = sorted(counts, key=lambda q: (-counts[q], created.get(q, ""), q))
+        qid = next((q for q in ranked if q not in taken), None)
+        if qid is None:
+            qid = new_question(conn, f"split\0{min(members)}")
+        taken.add(qid)
+        for m in members:
+            new_q[m] = qid
+    changed = [{"_id": i, "qid": new_q[i]} for i in old_q if new_q[i] != old_q[i]]
+    if changed:
+        conn.execute(update(items).where(items.c.id == bindparam("_id")).values(question_id=bindparam("qid")),
+                     changed)
+    old_ids = set(old_q.values())
+    items_of: dict[str, list[str]] = defaultdict(list)
+    for i, oq in old_q.items():
+        items_of[oq].append(i)
+    moves = []
+    for q in old_ids - taken:
+        dest: dict[str, int] = defaultdict(int)
+        for i in items_of[q]:
+            dest[new_q[i]] += 1
+        moves.append({"_old": q, "_new": max(dest, key=lambda d: dest[d])})
+    for table in ATTACHMENTS:
+        if moves:
+            conn.execute(update(table).where(table.c.question_id == bindparam("_old"))
+                         .values(question_id=bindparam("_new")), moves)
+    _rebuild_keys(conn)
+    collect_orphans(conn)
+    if changed or moves:
+        meta.bump(conn)
+    meta.put(conn, "link_pending", "0")
+    return len(old_ids), len(taken), len(old_ids - taken)
+
+
+def _rebuild_keys(conn: Connection) -> None:
+    conn.execute(delete(question_keys).where(question_keys.c.question_id.in_(select(items.c.question_id).distinct())))
+    add_keys(conn, [(k, it.question_id) for it in list_items(conn) for k in sorted(keys_of(it))])
