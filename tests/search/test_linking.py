@@ -4,7 +4,6 @@ documents with the real embedding models, and the user's manual decisions on top
 from __future__ import annotations
 
 import itertools
-import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from interview_coach.study import reviews
 from interview_coach.study.scheduler import Rating
 from interview_coach.text.normalize import key
 from tests.conftest import Cli
+from tests.dbutil import sql
 
 from .conftest import SeedBank, doc_prefix, map_gold
 
@@ -161,12 +161,9 @@ def test_manual_decisions_survive_reingest_of_edited_files_and_relink(
         moved = {c.item_id, x.item_id}
         changed = {i for i, q in start.items() if i in qmap and i not in moved and qmap[i] != q}
         assert not changed, f"{when}: question ids of untouched items changed: {sorted(changed)[:5]}"
-        conn = sqlite3.connect(str(db_path))
-        try:
-            rows = conn.execute("SELECT question_id FROM reviews").fetchall()
-            gone = conn.execute("SELECT COUNT(*) FROM questions WHERE id = ?", (q_x,)).fetchone()[0]
-        finally:
-            conn.close()
+        with Store.open(db_path) as store:
+            rows = sql(store, "SELECT question_id FROM reviews")
+            gone = sql(store, "SELECT COUNT(*) FROM questions WHERE id = :q", q=q_x)[0][0]
         assert rows == [(q_y,)], f"{when}: the review did not follow the merge: {rows}"
         assert gone == 0, f"{when}: the absorbed question {q_x} is still there"
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import re
 import socket
-import sqlite3
 import threading
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +24,8 @@ from interview_coach.search import linking
 from interview_coach.search.engine import SearchEngine
 from interview_coach.study.bank_grading import BankGrader
 from interview_coach.web.app import create_app
+from tests.conftest import drop_bank, new_bank_target
+from tests.dbutil import copy_tables
 
 with warnings.catch_warnings():
     # Starlette 1.x asks for httpx2 when its TestClient runs on httpx; httpx works fine here.
@@ -37,39 +38,35 @@ SCREENS = Path("/tmp/coach-screens")
 
 
 @pytest.fixture(scope="session")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample_db(tmp_path_factory: pytest.TempPathFactory, pg_template: str | None) -> Iterator[str]:
     """The sample bank, ingested and linked (the expensive embedding happens once)."""
     home = tmp_path_factory.mktemp("sample-home")
+    db = new_bank_target(home, "bank.sqlite3", pg_template, per_test=False)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("INTERVIEW_COACH_HOME", str(home))
-        db = home / "bank.sqlite3"
         with Store.open(db) as store:
             report = ingest_paths(store, [sample_bank_dir()])
             assert report.ok, [f.error for f in report.files if not f.ok]
             linking.relink(store, lambda: SearchEngine.build(store))
             BankGrader(store)  # caches the grader's embeddings in the bank, for every copy
-    return db
+    yield db
+    drop_bank(db)
 
 
-def copy_bank(src: Path, dst: Path) -> Path:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    a, b = sqlite3.connect(src), sqlite3.connect(dst)
-    try:
-        a.backup(b)
-    finally:
-        a.close()
-        b.close()
+def copy_bank(src: str, dst: str) -> str:
+    with Store.open(src) as a, Store.open(dst) as b:
+        copy_tables(a, b)
     return dst
 
 
 @pytest.fixture
-def bank_db(sample_db: Path, tmp_path: Path) -> Path:
+def bank_db(sample_db: str, new_bank: Callable[..., str]) -> str:
     """A private copy of the sample bank for one test."""
-    return copy_bank(sample_db, tmp_path / "bank.sqlite3")
+    return copy_bank(sample_db, new_bank("bank.sqlite3"))
 
 
 @pytest.fixture
-def app(bank_db: Path) -> FastAPI:
+def app(bank_db: str) -> FastAPI:
     return create_app(bank_db)
 
 
@@ -92,15 +89,15 @@ def csrf(client: TestClient) -> str:
     return csrf_of(client.get("/import").text)
 
 
-def question_ids(db: Path) -> list[str]:
+def question_ids(db: str) -> list[str]:
     with Store.open(db) as store:
         return [q.question_id for q in store.questions()]
 
 
 # -- a real server for the browser --------------------------------------------------------------
 class LiveServer:
-    def __init__(self, app: FastAPI, db: Path, uploads: Path) -> None:
-        self.app, self.db, self.uploads = app, db, uploads
+    def __init__(self, app: FastAPI, db: str) -> None:
+        self.app, self.db = app, db
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
@@ -126,9 +123,11 @@ class LiveServer:
 
 
 @pytest.fixture(scope="module")
-def live_server(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def live_server(sample_db: str, tmp_path_factory: pytest.TempPathFactory,
+                pg_template: str | None) -> Iterator[LiveServer]:
     root = tmp_path_factory.mktemp("live")
-    db = copy_bank(sample_db, root / "bank.sqlite3")
-    app = create_app(db, uploads_dir=root / "uploads")
-    with LiveServer(app, db, root / "uploads") as server:
+    db = copy_bank(sample_db, new_bank_target(root, "bank.sqlite3", pg_template, per_test=False))
+    app = create_app(db)
+    with LiveServer(app, db) as server:
         yield server
+    drop_bank(db)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
+
+from interview_coach.bank.store import Store
+from tests.dbutil import sql
 
 from .conftest import TestClient
 
 API = {"X-Coach-Client": "tests"}
 
 
-def qid_of(db: Path, like: str) -> str:
-    with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT question_id FROM items WHERE question LIKE ?", (like,)).fetchone()[0]
+def qid_of(db: str, like: str) -> str:
+    with Store.open(db) as store:
+        return str(sql(store, "SELECT question_id FROM items WHERE question LIKE :like", like=like)[0][0])
 
 
 def test_questions_lists_every_canonical_question_with_facets(client: TestClient) -> None:
@@ -130,9 +132,8 @@ def test_drill_queue_grade_and_rate(client: TestClient, bank_db: Path) -> None:
     assert r.status_code == 200
     card = r.json()["card"]
     assert card["state"] in ("learning", "review")
-    with sqlite3.connect(bank_db) as conn:
-        row = conn.execute("SELECT rating, score, answer, duration_ms FROM reviews WHERE question_id = ?",
-                           (qid,)).fetchone()
+    with Store.open(bank_db) as store:
+        row = sql(store, "SELECT rating, score, answer, duration_ms FROM reviews WHERE question_id = :q", q=qid)[0]
     assert row == (3, grade["score"], answer, 1234)
     hist = client.get(f"/api/questions/{qid}").json()
     assert [h["rating"] for h in hist["history"]] == ["Good"] and hist["card"]["state"] == card["state"]

@@ -5,7 +5,6 @@ to the test's tmp dir and to /tmp/coach-screens/."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -104,9 +103,9 @@ def test_search_in_chinese_finds_an_english_sourced_question(page: Page, tmp_pat
 
 
 def test_drill_grades_rates_and_stores_the_review(page: Page, live_server: LiveServer, tmp_path: Path) -> None:
-    with sqlite3.connect(live_server.db) as conn:
-        qid = conn.execute("SELECT question_id FROM items WHERE question LIKE 'What is gradient clipping%'").fetchone()[0]
-        before = conn.execute("SELECT COUNT(*) FROM reviews WHERE question_id = ?", (qid,)).fetchone()[0]
+    with Store.open(live_server.db) as store:
+        qid = next(it.question_id for it in store.items() if it.question.startswith("What is gradient clipping"))
+        before = len(store.reviews.entries(qid))
     page.goto(f"/drill?question={qid}")
     expect(page.locator("#drill-question")).to_contain_text("gradient clipping")
     answer = ("When the global L2 norm of the gradients is above a threshold c, every gradient is scaled "
@@ -123,9 +122,8 @@ def test_drill_grades_rates_and_stores_the_review(page: Page, live_server: LiveS
     page.keyboard.press("3")  # Good
     page.wait_for_url("**/questions/**")
     expect(page.locator("#history tbody tr")).to_have_count(before + 1)
-    with sqlite3.connect(live_server.db) as conn:
-        rows = conn.execute("SELECT rating, score, answer FROM reviews WHERE question_id = ? ORDER BY id",
-                            (qid,)).fetchall()
+    with Store.open(live_server.db) as store:
+        rows = [(r.rating, r.score, r.answer) for r in store.reviews.entries(qid)]
     assert len(rows) == before + 1
     rating, score, stored = rows[-1]
     assert rating == 3 and score is not None and score > 0 and stored == answer
@@ -163,7 +161,8 @@ def test_upload_of_a_new_file_shows_its_report(page: Page, live_server: LiveServ
     expect(cells.nth(5)).to_contain_text("2")  # answered
     expect(cells.nth(5)).to_contain_text("1 unanswered")
     shot(page, tmp_path, "import")
-    assert (live_server.uploads / "my notes.md").is_file()
+    with Store.open(live_server.db) as store:
+        assert store.source("upload:my notes.md") is not None  # kept in the bank, under its upload name
 
     page.goto("/import")
     expect(page.locator("table.sources")).to_contain_text("my notes.md")
@@ -171,8 +170,8 @@ def test_upload_of_a_new_file_shows_its_report(page: Page, live_server: LiveServ
 
 def test_script_toggle_switches_simplified_and_traditional(page: Page, live_server: LiveServer,
                                                           tmp_path: Path) -> None:
-    with sqlite3.connect(live_server.db) as conn:
-        qid = conn.execute("SELECT question_id FROM items WHERE question LIKE '%縮放點積注意力%'").fetchone()[0]
+    with Store.open(live_server.db) as store:
+        qid = next(it.question_id for it in store.items() if "縮放點積注意力" in it.question)
     set_script(live_server, "zh-Hant")
     page.goto(f"/questions/{qid}")
     title = page.locator("#question-text")

@@ -7,6 +7,8 @@ import re
 import time
 from pathlib import Path
 
+from interview_coach.bank.store import Store
+
 from .conftest import TestClient, csrf_of
 
 API = {"X-Coach-Client": "tests"}
@@ -32,7 +34,7 @@ def wait_job(client: TestClient, job_id: str, timeout: float = 120) -> dict:  # 
         time.sleep(0.05)
 
 
-def test_upload_form_runs_a_job_and_reports_each_file(client: TestClient, coach_home: Path) -> None:
+def test_upload_form_runs_a_job_and_reports_each_file(client: TestClient, bank_db: str) -> None:
     token = csrf_of(client.get("/import").text)
     gb = "# 面试题\n\n问：什么是提示注入？\n答：攻击者在输入里夹带指令，让模型偏离原本的系统提示。\n".encode("gb18030")
     files = [("files", ("rag notes.md", NOTES.encode("utf-8"), "text/markdown")),
@@ -54,8 +56,8 @@ def test_upload_form_runs_a_job_and_reports_each_file(client: TestClient, coach_
 
     html = client.get(job_url).text
     assert 'id="report"' in html and "rag notes.md" in html and "1 unanswered" in html and "HyDE" in html
-    assert (coach_home / "uploads" / "rag notes.md").is_file()
-    assert (coach_home / "uploads" / "提示注入.txt").read_bytes() == gb
+    with Store.open(bank_db) as store:  # kept in the bank (any worker can read them), under their upload names
+        assert {"upload:rag notes.md", "upload:提示注入.txt"} <= {s.path for s in store.sources()}
 
     # the new questions are in the library and the search index (rebuilt after the import)
     hits = client.get("/api/search", params={"q": "倒数排名融合"}).json()["hits"]
@@ -104,7 +106,7 @@ def test_folder_form_and_bad_paths(client: TestClient, tmp_path: Path) -> None:
     token = csrf_of(client.get("/import").text)
     (tmp_path / "a.md").write_text(NOTES, encoding="utf-8")
     r = client.post("/import/path", data={"path": str(tmp_path), "csrf_token": token}, follow_redirects=False)
-    assert r.status_code == 303 and re.match(r"/import/jobs/j\d+$", r.headers["location"])
+    assert r.status_code == 303 and re.match(r"/import/jobs/\d+$", r.headers["location"])
     r = client.post("/import/path", data={"path": "relative/path", "csrf_token": token})
     assert r.status_code == 400 and "absolute" in r.text
     r = client.post("/api/import/paths", json={"paths": [str(tmp_path / "missing")]}, headers=API)

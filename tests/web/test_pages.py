@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 import time
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 
+from interview_coach.bank.store import Store
+from tests.dbutil import sql
+
 from .conftest import BASE, TestClient, csrf_of
 
 
-def qid_of(db: Path, like: str) -> str:
-    with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT question_id FROM items WHERE question LIKE ?", (like,)).fetchone()[0]
+def qid_of(db: str, like: str) -> str:
+    with Store.open(db) as store:
+        return str(sql(store, "SELECT question_id FROM items WHERE question LIKE :like", like=like)[0][0])
 
 
 def server_ms(r) -> float:  # type: ignore[no-untyped-def]
@@ -105,9 +107,8 @@ def test_drill_pages_grade_and_rate(client: TestClient, bank_db: Path) -> None:
     r = client.post("/drill/rate", data={"question_id": qid, "rating": "Hard", "score": score, "answer": answer,
                                          "csrf_token": token, "single": "true"}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith(f"/questions/{qid}")
-    with sqlite3.connect(bank_db) as conn:
-        assert conn.execute("SELECT rating, answer FROM reviews WHERE question_id = ?", (qid,)).fetchall() == [
-            (2, answer)]
+    with Store.open(bank_db) as store:
+        assert sql(store, "SELECT rating, answer FROM reviews WHERE question_id = :q", q=qid) == [(2, answer)]
     assert "Hard" in client.get(f"/questions/{qid}").text
 
     reveal = client.post("/drill/answer", data={"question_id": qid, "answer": "typed", "reveal": "true",

@@ -8,8 +8,11 @@ import struct
 import zlib
 from pathlib import Path
 
+import pytest
 from fastapi import FastAPI
 
+from interview_coach.bank.store import Store
+from interview_coach.errors import ConfigError
 from interview_coach.web.app import create_app
 from interview_coach.web.security import safe_next, safe_upload_name
 
@@ -127,7 +130,7 @@ def test_csrf_is_required_for_every_change(client: TestClient) -> None:
 def test_cookie_and_security_headers(client: TestClient) -> None:
     r = TestClient(client.app, base_url=BASE).get("/")
     cookie = r.headers["set-cookie"]
-    assert cookie.startswith("coach_csrf=") and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert cookie.startswith("coach_session=") and "HttpOnly" in cookie and "SameSite=Strict" in cookie
     csp = r.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-eval" not in csp
     assert r.headers["x-content-type-options"] == "nosniff" and r.headers["x-frame-options"] == "DENY"
@@ -165,8 +168,8 @@ def test_upload_names_are_sanitised() -> None:
             raise AssertionError(f"{bad!r} accepted")
 
 
-def test_uploads_with_traversal_names_stay_in_the_uploads_folder(client: TestClient, coach_home: Path) -> None:
-    uploads = coach_home / "uploads"
+def test_uploads_with_traversal_names_are_stored_under_plain_names(client: TestClient, bank_db: str,
+                                                                   coach_home: Path) -> None:
     files = [("files", ("../../escape.md", b"Q: What is escaping?\nA: Leaving a folder.\n", "text/markdown")),
              ("files", ("..\\evil.md", b"Q: What is evil?\nA: Nothing.\n", "text/markdown")),
              ("files", ("../../etc/passwd", b"root:x:0:0\n", "text/plain")),
@@ -180,7 +183,9 @@ def test_uploads_with_traversal_names_stay_in_the_uploads_folder(client: TestCli
     assert by_name["../../etc/passwd"]["status"] == "rejected"
     assert by_name["image.png"]["status"] == "rejected"
     assert "binary" in by_name["binary.md"]["error"]
-    assert sorted(p.name for p in uploads.iterdir()) == ["escape.md", "evil.md"]
+    with Store.open(bank_db) as store:
+        names = sorted(s.path for s in store.sources() if s.path.startswith("upload:"))
+    assert names == ["upload:escape.md", "upload:evil.md"]
     assert not (coach_home.parent / "escape.md").exists() and not (coach_home / "escape.md").exists()
     assert job["ok"] is False  # some files were refused
 
@@ -196,8 +201,8 @@ def test_upload_size_limit(bank_db: Path, coach_home: Path) -> None:
         assert c.post("/api/import", files={"files": ("", b"")}, headers=API).status_code in (400, 422)
 
 
-def test_folder_import_is_refused_when_not_on_loopback(bank_db: Path, tmp_path: Path) -> None:
-    app = create_app(bank_db, host="0.0.0.0", warm=False)
-    with TestClient(app, base_url="http://192.0.2.1") as c:
-        r = c.post("/api/import/paths", json={"paths": [str(tmp_path)]}, headers=API)
-        assert r.status_code == 403
+def test_a_local_server_refuses_to_listen_beyond_loopback(bank_db: str) -> None:
+    with pytest.raises(ConfigError, match="--team"):
+        create_app(bank_db, host="0.0.0.0", warm=False)
+    team = create_app(bank_db, host="0.0.0.0", team=True, warm=False, run_jobs=False)
+    assert team.state.coach.options.allow_paths is False  # no server folders over the network

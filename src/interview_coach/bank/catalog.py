@@ -40,9 +40,12 @@ def _item_select() -> Select[Any]:
     return select(items, sources.c.path).join(sources, sources.c.id == items.c.source_id)
 
 
-def list_sources(conn: Connection) -> list[Source]:
+def list_sources(conn: Connection, path: str | None = None) -> list[Source]:
     n = select(func.count()).where(items.c.source_id == sources.c.id).scalar_subquery()
-    rows = conn.execute(select(sources, n.label("n")).order_by(sources.c.path)).mappings()
+    stmt = select(sources, n.label("n")).order_by(sources.c.path)
+    if path is not None:
+        stmt = stmt.where(sources.c.path == path)
+    rows = conn.execute(stmt).mappings()
     return [Source(r["id"], r["path"], r["sha256"], r["encoding"], r["size"], json.loads(r["shapes"]),
                    [tuple(x) for x in json.loads(r["notices"])], r["ingested_at"], r["n"], json.loads(r["hints"]))
             for r in rows]

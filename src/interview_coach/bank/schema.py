@@ -186,6 +186,17 @@ sessions = Table(
     Index("sessions_user", "user_id"),
 )
 
+invites = Table(  # one-time links by which a new member sets their own password
+    "invites", metadata,
+    Column("id", Text, primary_key=True),  # SHA-256 of the link's token
+    Column("username", Text, nullable=False),
+    Column("role", Text, nullable=False),
+    Column("created_by", Integer, ForeignKey("users.id", ondelete="CASCADE")),
+    Column("created_at", Text, nullable=False),
+    Column("expires_at", Text, nullable=False),
+    Column("used_at", Text),
+)
+
 login_attempts = Table(
     "login_attempts", metadata,
     Column("id", Integer, primary_key=True),

@@ -21,9 +21,11 @@ from . import catalog, links, meta, settings, sync
 from . import vectors as vector_cache
 from .catalog import QuestionView
 from .database import Transactions, display_name, is_url, open_engine
+from .jobqueue import JobQueue
 from .reviews import ReviewLog
 from .schema import LOCAL_USER
 from .types import Filters, Item, ItemData, Source, SyncReport
+from .users import Users
 
 __all__ = ["QuestionView", "Store", "LOCAL_USER"]
 
@@ -33,7 +35,9 @@ class Store:
         self.tx = tx
         self.target = target
         self.user_id = user_id
-        self.reviews = ReviewLog(tx, user_id)
+        self.reviews = ReviewLog(tx, user_id)  # this user's review log and cards
+        self.users = Users(tx)  # accounts, sessions, invitations (team mode)
+        self.jobs = JobQueue(tx)  # long work any worker can take, and uploaded files
 
     @classmethod
     def open(cls, target: Path | str, user_id: int = LOCAL_USER) -> Store:
@@ -95,6 +99,10 @@ class Store:
     # -- sources -----------------------------------------------------------------------------------
     def sources(self) -> list[Source]:
         return self._read(catalog.list_sources)  # type: ignore[no-any-return]
+
+    def source(self, path: str) -> Source | None:
+        found = self._read(catalog.list_sources, path)
+        return found[0] if found else None
 
     def source_hash(self, path: str) -> str | None:
         return self._read(catalog.source_hash, path)  # type: ignore[no-any-return]

@@ -54,3 +54,7 @@ app.command("drill")(study_cmd.drill)
 from . import web_cmd  # noqa: E402  (the web UI; imports FastAPI only when `serve` runs)
 
 app.command("serve")(web_cmd.serve)
+
+from . import user_cmd  # noqa: E402
+
+app.add_typer(user_cmd.app, name="user")

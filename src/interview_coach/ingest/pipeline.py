@@ -11,7 +11,7 @@ from ..bank.store import Store
 from ..bank.types import SyncReport
 from ..errors import FileMissing, InputError, NoQuestions
 from .parse import parse_lines
-from .reader import MAX_BYTES, TEXT_SUFFIXES, read_document
+from .reader import MAX_BYTES, TEXT_SUFFIXES, Document, document_from_bytes, read_document
 
 
 @dataclass(slots=True)
@@ -62,17 +62,37 @@ def ingest_file(store: Store, path: Path, max_bytes: int = MAX_BYTES) -> FileRep
     name = str(path.resolve())
     try:
         doc = read_document(path, max_bytes)
-        if store.source_hash(name) == doc.sha256:  # unchanged: nothing to parse or store
+    except InputError as e:
+        return FileReport(name, "error", error=str(e))
+    return ingest_document(store, name, doc, follow_moves=True)
+
+
+def ingest_bytes(store: Store, name: str, data: bytes, max_bytes: int = MAX_BYTES) -> FileReport:
+    """Ingest an uploaded document stored under the source name `name` (not a file path)."""
+    try:
+        doc = document_from_bytes(name, data, max_bytes)
+    except InputError as e:
+        return FileReport(name, "error", error=str(e))
+    return ingest_document(store, name, doc)
+
+
+def ingest_document(store: Store, name: str, doc: Document, *, follow_moves: bool = False) -> FileReport:
+    """Parse a decoded document and store it as the source `name` (one transaction)."""
+    try:
+        known = store.source(name)
+        if known is not None and known.sha256 == doc.sha256:  # unchanged: nothing to parse or store
             items, answered = store.source_counts(name)
-            return FileReport(name, "unchanged", items=items, answered=answered, encoding=doc.encoding,
+            return FileReport(name, "unchanged", items=items, answered=answered, shapes=list(known.shapes),
+                              encoding=known.encoding, notices=list(known.notices),
                               sync=SyncReport(name, "unchanged", kept=items))
         result = parse_lines(doc.lines)
         if not result.items:
-            raise NoQuestions(str(path), "no questions found (is it a question bank?)")
+            raise NoQuestions(doc.path, "no questions found (is it a question bank?)")
         notices = [*doc.notices, *((n.line, n.message) for n in result.notices)]
-        _follow_move(store, name, doc.sha256)
+        if follow_moves:
+            _follow_move(store, name, doc.sha256)
         report = store.sync_source(path=name, sha256=doc.sha256, encoding=doc.encoding, size=doc.size,
-                             shapes=result.shapes, notices=notices, items=result.items)
+                                   shapes=result.shapes, notices=notices, items=result.items)
     except InputError as e:
         return FileReport(name, "error", error=str(e))
     return FileReport(

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,18 +169,41 @@ def human_size(n: float) -> str:
 
 
 def read_document(path: Path, max_bytes: int = MAX_BYTES) -> Document:
+    """Read and decode a file. Only regular files are opened (a FIFO or a device named `*.md`
+    would hang or never end), and the size limit holds while reading, whatever `stat` said."""
     name = str(path)
-    if not path.exists():
-        raise FileMissing(name, "does not exist")
-    if path.is_dir():
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise FileMissing(name, "does not exist") from None
+    except OSError as e:
+        raise FileMissing(name, f"cannot be read: {e.strerror or e}") from None
+    if stat.S_ISDIR(info.st_mode):
         raise FileMissing(name, "is a folder, not a file")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise FileTooLarge(name, f"is {human_size(size)}, over the {human_size(max_bytes)} limit (--max-mb)")
-    data = path.read_bytes()
+    if not stat.S_ISREG(info.st_mode):
+        raise BinaryFile(name, "is not a regular file (a device, pipe or socket); skipped")
+    if info.st_size > max_bytes:
+        raise FileTooLarge(name, f"is {human_size(info.st_size)}, over the {human_size(max_bytes)} limit (--max-mb)")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise BinaryFile(name, "is not a regular file (a device, pipe or socket); skipped")
+            data = f.read(max_bytes + 1)
+    except PermissionError:
+        raise FileMissing(name, "cannot be read: permission denied") from None
+    except OSError as e:
+        raise FileMissing(name, f"cannot be read: {e.strerror or e}") from None
+    return document_from_bytes(name, data, max_bytes)
+
+
+def document_from_bytes(name: str, data: bytes, max_bytes: int = MAX_BYTES) -> Document:
+    """Decode a document's bytes (a file read, or an upload); `name` is what messages show."""
+    if len(data) > max_bytes:
+        raise FileTooLarge(name, f"is over the {human_size(max_bytes)} limit (--max-mb)")
     if not data.strip():
         raise EmptyFile(name, "is empty")
     text, encoding, notices = decode(data, name)
     if not text.strip():
         raise EmptyFile(name, "contains only whitespace")
-    return Document(name, text, encoding, content_hash(data), size, tuple(notices))
+    return Document(name, text, encoding, content_hash(data), len(data), tuple(notices))

@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ..accounts import LoginRefused, Throttled
 from ..errors import (
     CoachError,
     ConfigError,
@@ -23,9 +24,11 @@ from ..errors import (
 log = logging.getLogger("interview_coach.web")
 
 STATUS: list[tuple[type[CoachError], int]] = [
-    (NotFound, 404), (InvalidInput, 400), (InputError, 400), (ConfigError, 500), (StoreError, 503),
+    (LoginRefused, 401), (Throttled, 429), (NotFound, 404), (InvalidInput, 400), (InputError, 400),
+    (ConfigError, 500), (StoreError, 503),
 ]
-TITLES = {400: "Bad request", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
+TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
+          409: "Conflict", 429: "Too many attempts",
           413: "Too large", 422: "Invalid input", 500: "Server error", 503: "Unavailable"}
 
 
@@ -58,7 +61,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(CoachError)
     async def coach_error(request: Request, exc: CoachError) -> Response:
         problems = exc.problems if isinstance(exc, InvalidInput) else None
-        return error_response(request, status_of(exc), str(exc), problems)
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Throttled) else None
+        return error_response(request, status_of(exc), str(exc), problems, headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

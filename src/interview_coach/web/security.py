@@ -1,76 +1,74 @@
-"""Request hygiene: CSRF tokens, security headers, upload names, image paths, redirects.
+"""Request hygiene: security headers, request body caps, upload names, image paths, redirects.
 
-CSRF (double submit): every browser gets a random token in an HttpOnly, SameSite=Strict
-cookie; pages put it in a hidden `csrf_token` field of each form (and in a `<meta>` for the
-JS). Every POST/PUT/PATCH/DELETE must carry it (form field or `X-CSRF-Token` header) equal to
-the cookie. Programs calling the JSON API may instead send the custom header
-`X-Coach-Client: <anything>`: a cross-site page can neither set a custom header on a form
-post nor send one with fetch without a CORS preflight, which this server never grants.
+Every response gets the security headers and the cookies the request's handlers asked for
+(`request.state.set_cookies`). Request bodies are capped before anything reads them: a request
+announcing more than the cap is refused at once, and a body that grows past it while streaming
+is cut off — nothing is spooled to disk first. (CSRF and sign-in are in `auth.py`.)
 """
 
 from __future__ import annotations
 
-import hmac
+import json
 import re
-import secrets
 import time
 import unicodedata
 from pathlib import Path
 from typing import Any
 
-from fastapi import HTTPException, Request
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import InvalidInput, NotFound
-
-CSRF_COOKIE = "coach_csrf"
-CSRF_FIELD = "csrf_token"
-CSRF_HEADER = "x-csrf-token"
-CLIENT_HEADER = "x-coach-client"
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
        "frame-ancestors 'none'")
 MEDIA_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+SMALL_BODY = 1024 * 1024  # every request but an upload
 
 
-def _cookie(scope: Scope, name: str) -> str | None:
-    for key, value in scope.get("headers", []):
-        if key == b"cookie":
-            for part in value.decode("latin-1").split(";"):
-                k, _, v = part.strip().partition("=")
-                if k == name:
-                    return v
-    return None
+class BodyTooLarge(HTTPException):
+    """The body grew past its cap while streaming (an HTTPException, so body parsers pass it on)."""
+
+    def __init__(self, cap: int) -> None:
+        super().__init__(413, f"the request is larger than {cap // 1048576 or 1} MB")
 
 
 class SecurityMiddleware:
-    """Pure ASGI: CSRF cookie, security headers and a Server-Timing header on every response."""
+    """Pure ASGI: body caps, cookies, security headers and a Server-Timing header."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, upload_cap: int) -> None:
         self.app = app
+        self.upload_cap = upload_cap
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        cookie = _cookie(scope, CSRF_COOKIE)
-        valid = cookie if cookie and _TOKEN.fullmatch(cookie) else None
-        token = valid or secrets.token_urlsafe(32)
         state = scope.setdefault("state", {})
-        state["csrf_token"] = token
-        state["csrf_cookie"] = valid
+        path = scope.get("path", "")
+        cap = self.upload_cap if path in ("/import/upload", "/api/import") else SMALL_BODY
+        declared = next((v for k, v in scope.get("headers", []) if k == b"content-length"), None)
+        if declared is not None and (not declared.isdigit() or int(declared) > cap):
+            await _refuse(send, 413, f"the request is larger than {cap // 1048576 or 1} MB")
+            return
+        seen = [0]
+
+        async def capped_receive() -> Message:
+            message = await receive()
+            if message["type"] == "http.request":
+                seen[0] += len(message.get("body", b""))
+                if seen[0] > cap:
+                    raise BodyTooLarge(cap)
+            return message
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 names = {k.lower() for k, _ in headers}
-                if valid is None:
-                    headers.append((b"set-cookie",
-                                    f"{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict".encode()))
+                for cookie in state.get("set_cookies", []):
+                    headers.append((b"set-cookie", cookie.encode("latin-1")))
                 extra = {
                     b"content-security-policy": CSP.encode(),
                     b"x-content-type-options": b"nosniff",
@@ -86,27 +84,18 @@ class SecurityMiddleware:
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, capped_receive, send_with_headers)
+        except BodyTooLarge as e:
+            await _refuse(send, 413, str(e.detail))
 
 
-async def csrf_protect(request: Request) -> None:
-    """Dependency for every router: unsafe methods need the session's token (or, for /api/,
-    the custom client header)."""
-    if request.method in SAFE_METHODS:
-        return
-    if request.url.path.startswith("/api/") and request.headers.get(CLIENT_HEADER):
-        return
-    expected = request.state.csrf_cookie
-    given = request.headers.get(CSRF_HEADER)
-    if given is None:
-        ctype = request.headers.get("content-type", "")
-        if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            form = await request.form()
-            value = form.get(CSRF_FIELD)
-            given = value if isinstance(value, str) else None
-    if not expected or not given or not hmac.compare_digest(expected, given):
-        raise HTTPException(403, "missing or wrong CSRF token: reload the page and try again "
-                                 "(programs calling /api/ send the header X-Coach-Client)")
+async def _refuse(send: Send, status: int, detail: str) -> None:
+    body = json.dumps({"error": "Too large", "status": status, "detail": detail}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                            (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})
 
 
 # -- uploads ------------------------------------------------------------------------------------

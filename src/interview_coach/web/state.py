@@ -1,4 +1,10 @@
-"""What one running app holds: the bank connection, the services, caches, upload settings."""
+"""What one running app (one worker process) holds: the store, the services built from the
+team's bank, caches, and the job runner — and, per request, a view of it for the signed-in user.
+
+Nothing here is the truth: every worker rebuilds what it holds from the store, and notices
+another worker's (or the CLI's) writes through the bank's content version (one cheap query per
+request), so several workers on one PostgreSQL serve the same bank.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +12,16 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 from ..bank.store import Store
+from ..bank.users import User
 from ..study import display
-from .jobs import ImportJobs
-from .services import EngineService, GraderService, content_stamp
+from .auth import current_user
+from .jobs import JobRunner
+from .services import EngineService, GraderService
 
 T = TypeVar("T")
 
@@ -24,101 +31,135 @@ MAX_UPLOAD_FILES = 50
 
 @dataclass(frozen=True, slots=True)
 class Options:
-    db_path: Path
-    uploads_dir: Path
+    db: str  # a bank file or a postgresql:// URL
+    team: bool = False  # accounts and roles; otherwise one local user, no sign-in
     max_upload_bytes: int = MAX_UPLOAD_BYTES
-    allow_paths: bool = True  # import from a folder path typed in the browser (loopback servers only)
+    allow_paths: bool = True  # import from a folder path typed in the browser (local, loopback servers only)
     warm: bool = True  # build the search engine and the grader at start-up
+    secure_cookies: bool = False  # mark cookies Secure even on plain http (behind a TLS proxy)
+    job_stale_seconds: float = 30.0  # a job whose worker has not beaten for this long is taken again
+    run_jobs: bool = True  # this process takes jobs from the queue
 
 
 class AppState:
     def __init__(self, options: Options) -> None:
         self.options = options
-        self.db_path = str(options.db_path)
-        self.store = Store.open(options.db_path)
+        self.db_path = options.db
+        self.store = Store.open(options.db)
         self._lock = threading.RLock()
         self.work = threading.Lock()
         self.engine = EngineService(self.db_path, self.work)
         self.grader = GraderService(self.db_path)
-        self.jobs = ImportJobs(self.db_path, self.engine, options.max_upload_bytes)
-        self._data_version: int | None = None
-        self.stamp = content_stamp(self.store)
-        self.generation = 0
+        self.jobs = JobRunner(self.store, self.engine, options.job_stale_seconds)
+        self._version: int | None = None
+        self.stamp = self.store.content_stamp()
         self._cache: dict[Any, Any] = {}
-        self._cache_generation = 0
         self._running = 0
-        self._closed = False
+        self.setup_code: str | None = None  # team mode, no admin yet: the code `coach serve` prints
 
     def start(self) -> None:
-        """Start-up (lifespan): reopen after a previous shutdown, warm the services."""
+        """Start-up (lifespan): warm the services, take jobs."""
         with self._lock:
             self._running += 1
-            if self._closed:
-                self.store = Store.open(self.options.db_path)
-                self._closed = False
-                self._data_version = None
         self.grader.open()
+        if self.options.run_jobs:
+            self.jobs.start()
         if self.options.warm:
             self.engine.request()
             self.grader.warm(self.stamp)
 
     def close(self) -> None:
-        """Shutdown (lifespan): the last one out closes the connections."""
+        """Shutdown (lifespan): the last one out stops the jobs and closes the connections."""
         with self._lock:
             self._running = max(self._running - 1, 0)
-            if self._running or self._closed:
+            if self._running:
                 return
-            self.grader.close()
-            self.store.close()
-            self._closed = True
+        self.jobs.stop()
+        self.grader.close()
 
     @contextmanager
-    def bank(self) -> Iterator[Store]:
-        """The shared connection, one request at a time (reads take a millisecond or two)."""
-        with self._lock:
-            self._refresh()
-            yield self.store
+    def bank(self, user_id: int | None = None) -> Iterator[Store]:
+        """The store (seen by `user_id`, default the local user), after noticing others' writes."""
+        self._refresh()
+        yield self.store if user_id is None else self.store.for_user(user_id)
 
     def _refresh(self) -> None:
-        """Notice commits by other connections (imports, the CLI) and drop what they made stale."""
-        dv = self.store.content_version()
-        if dv == self._data_version:
-            return
-        self._data_version = dv
-        self._restamp()
-
-    def _restamp(self) -> None:
-        stamp = content_stamp(self.store)
-        self.generation += 1  # any commit may change what pages show (reviews, settings)
+        """Notice commits by other workers, imports and the CLI; drop what they made stale."""
+        version = self.store.content_version()
+        with self._lock:
+            if version == self._version:
+                return
+            self._version = version
+            self._cache.clear()
+        stamp = self.store.content_stamp()
         if stamp != self.stamp:
             self.stamp = stamp
             self.engine.check(stamp)
 
     def changed(self) -> None:
-        """This connection wrote something (a removal, a setting): recompute what depends on it."""
-        with self._lock:
-            self._restamp()
+        """This process wrote something: recompute what depends on it."""
+        self._refresh()
 
     def cached(self, key: Any, build: Callable[[], T]) -> T:
-        """A value derived from the bank, kept until the bank changes. Call inside `bank()`."""
-        if self._cache_generation != self.generation:
-            self._cache.clear()
-            self._cache_generation = self.generation
-        if key not in self._cache:
-            self._cache[key] = build()
-        return self._cache[key]  # type: ignore[no-any-return]
+        """A value derived from the team's bank, kept until its content changes."""
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]  # type: ignore[no-any-return]
+        value = build()
+        with self._lock:
+            self._cache[key] = value
+        return value
 
     def title(self, store: Store, question_id: str, script: str) -> str:
-        """A question's text in `script` (cached). Call inside `bank()`."""
-        def build() -> str:
-            return display.question_text(store.question(question_id), script).text
+        """A question's text in `script` (cached)."""
+        return self.cached(("title", question_id, script),
+                           lambda: display.question_text(store.question(question_id), script).text)
 
-        return self.cached(("title", question_id, script), build)
+
+class UserState:
+    """The app seen by one signed-in user: the same services, the store scoped to the user."""
+
+    def __init__(self, st: AppState, user: User) -> None:
+        self.st = st
+        self.user = user
+        self.options = st.options
+        self.engine = st.engine
+        self.grader = st.grader
+
+    @property
+    def stamp(self) -> str:
+        return self.st.stamp
+
+    def bank(self) -> Any:
+        return self.st.bank(self.user.id)
+
+    def cached(self, key: Any, build: Callable[[], T]) -> T:
+        return self.st.cached(key, build)
+
+    def title(self, store: Store, question_id: str, script: str) -> str:
+        return self.st.title(store, question_id, script)
+
+    def changed(self) -> None:
+        self.st.changed()
 
     def script(self) -> str:
         with self.bank() as store:
             return store.setting("script")
 
+    @property
+    def jobs(self) -> JobRunner:
+        return self.st.jobs
 
-def app_state(request: Request) -> AppState:
-    return request.app.state.coach  # type: ignore[no-any-return]
+    @property
+    def job_owner(self) -> int | None:
+        """Whose jobs this user may see: their own (admins see every job)."""
+        return None if self.user.role == "admin" else self.user.id
+
+
+def app_state(request: Request, user: User = Depends(current_user)) -> UserState:
+    view = UserState(request.app.state.coach, user)
+    request.state.script_of = view.script
+    return view
+
+
+__all__ = ["AppState", "Options", "UserState", "app_state", "MAX_UPLOAD_BYTES", "MAX_UPLOAD_FILES"]

@@ -57,9 +57,12 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
            headers: dict[str, str] | None = None) -> HTMLResponse:
     ctx = dict(context or {})
     ctx.setdefault("csrf_token", getattr(request.state, "csrf_token", ""))
+    ctx.setdefault("user", getattr(request.state, "user", None))
+    ctx.setdefault("team", request.app.state.coach.options.team)
     if "script" not in ctx:
+        script_of = getattr(request.state, "script_of", None)
         try:
-            ctx["script"] = request.app.state.coach.script()
+            ctx["script"] = script_of() if script_of else "en"
         except Exception:  # an error page must render even when the bank cannot be read
             ctx["script"] = "en"
     path = request.url.path

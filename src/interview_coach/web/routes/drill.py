@@ -17,7 +17,7 @@ from ...study.drill import DrillOptions, Session, propose
 from ...study.scheduler import Rating
 from ..present import card_json, grade_json, question_detail
 from ..render import marked
-from ..state import AppState, app_state
+from ..state import UserState, app_state
 from ..templating import query_string, render
 
 pages = APIRouter()
@@ -40,12 +40,12 @@ def _rating(value: str | int) -> Rating:
     raise InvalidInput([f"rating {value!r}: expected Again, Hard, Good, Easy (or 1–4)"])
 
 
-def queue(st: AppState, options: DrillOptions) -> list[str]:
+def queue(st: UserState, options: DrillOptions) -> list[str]:
     with st.bank() as store:
         return Session(store, options, clock=_now).start()
 
 
-def grade_answer(st: AppState, question_id: str, answer: str) -> dict[str, Any]:
+def grade_answer(st: UserState, question_id: str, answer: str) -> dict[str, Any]:
     """Grade (an empty answer is a reveal: no grade, proposed Again) and the proposed rating."""
     with st.bank() as store:
         qid = store.question(question_id).question_id
@@ -59,7 +59,7 @@ def grade_answer(st: AppState, question_id: str, answer: str) -> dict[str, Any]:
     return {"question_id": qid, "grade": grade_json(qid, g), "proposed": proposed.name}
 
 
-def rate(st: AppState, question_id: str, rating: Rating, score: float | None, answer: str | None,
+def rate(st: UserState, question_id: str, rating: Rating, score: float | None, answer: str | None,
          duration_ms: int | None) -> dict[str, Any]:
     with st.bank() as store:
         session = Session(store, DrillOptions(), clock=_now)
@@ -92,7 +92,7 @@ def drill_page(
     new: int = Query(10, ge=0, le=500),
     question: str | None = None,
     saved: str | None = None,
-    st: AppState = Depends(app_state),
+    st: UserState = Depends(app_state),
 ) -> HTMLResponse:
     filters = _filters(topic, source, lang, new)
     ids = [question] if question else queue(st, DrillOptions(topic or None, source or None, lang or None, new))
@@ -131,7 +131,7 @@ def drill_answer(
     new: Annotated[int, Form()] = 10,
     single: Annotated[bool, Form()] = False,
     reveal: Annotated[bool, Form()] = False,
-    st: AppState = Depends(app_state),
+    st: UserState = Depends(app_state),
 ) -> HTMLResponse:
     answer = "" if reveal else answer.replace("\r\n", "\n")
     duration = None if started is None else min(max(int(time.time() * 1000) - started, 0), DAY_MS)
@@ -166,7 +166,7 @@ def drill_rate(
     lang: Annotated[str, Form()] = "",
     new: Annotated[int, Form()] = 10,
     single: Annotated[bool, Form()] = False,
-    st: AppState = Depends(app_state),
+    st: UserState = Depends(app_state),
 ) -> RedirectResponse:
     done = rate(st, question_id, _rating(rating), score, answer, duration_ms)
     if single:
@@ -194,7 +194,7 @@ class RateIn(BaseModel):
 def drill_queue(
     topic: str | None = None, source: str | None = None,
     lang: Literal["en", "zh-Hans", "zh-Hant", "mixed"] | None = None,
-    new: int = Query(10, ge=0, le=500), st: AppState = Depends(app_state),
+    new: int = Query(10, ge=0, le=500), st: UserState = Depends(app_state),
 ) -> dict[str, Any]:
     ids = queue(st, DrillOptions(topic, source, lang, new))
     with st.bank() as store:
@@ -204,10 +204,10 @@ def drill_queue(
 
 
 @api.post("/drill/grade", summary="Grade an answer: score, key points covered/partial/missing with evidence")
-def drill_grade_api(body: GradeIn, st: AppState = Depends(app_state)) -> dict[str, Any]:
+def drill_grade_api(body: GradeIn, st: UserState = Depends(app_state)) -> dict[str, Any]:
     return grade_answer(st, body.question_id, body.answer)
 
 
 @api.post("/drill/rate", summary="Record a review (stored at once) and return the card's next due date")
-def drill_rate_api(body: RateIn, st: AppState = Depends(app_state)) -> dict[str, Any]:
+def drill_rate_api(body: RateIn, st: UserState = Depends(app_state)) -> dict[str, Any]:
     return rate(st, body.question_id, _rating(body.rating), body.score, body.answer, body.duration_ms)

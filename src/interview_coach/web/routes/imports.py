@@ -1,28 +1,37 @@
-"""Import: upload files or name a folder; a background job ingests, embeds and relinks, and
-reports per file what it found. Uploads are kept in the user data directory's `uploads/`."""
+"""Import: upload files or name a folder; a job in the bank's queue ingests, embeds and relinks,
+and reports per file what it found.
+
+Uploads are kept in the bank (any worker can read them) and stored as the source
+`upload:<name>`. A file whose name is already in the bank is never replaced silently: the user
+chooses to replace it (its items keep their ids where their text is kept) or to keep both (the
+new one gets a name of its own)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
+import asyncio
+import hashlib
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from ...errors import InvalidInput
-from ..jobs import Job
-from ..security import inside, looks_binary, safe_upload_name
-from ..state import MAX_UPLOAD_FILES, AppState, app_state
+from ..auth import require
+from ..jobs import job_json
+from ..security import looks_binary, safe_upload_name
+from ..state import MAX_UPLOAD_FILES, UserState, app_state
 from ..templating import render
 
 pages = APIRouter()
 api = APIRouter(tags=["import"])
 
 CHUNK = 64 * 1024
+UPLOAD = "upload:"
+Conflict = Literal["ask", "replace", "keep"]
+editor = Depends(require("editor"))
 
 
 def _rejected(name: str, reason: str) -> dict[str, Any]:
@@ -30,25 +39,31 @@ def _rejected(name: str, reason: str) -> dict[str, Any]:
             "shapes": [], "encoding": None, "error": reason, "notices": [], "added": 0, "updated": 0, "removed": 0}
 
 
-async def save_uploads(st: AppState, files: list[UploadFile]) -> tuple[list[Path], dict[str, str],
-                                                                         list[dict[str, Any]]]:
-    """Store each acceptable upload under a sanitised name; say why the others were refused."""
+def _free_name(name: str, taken: set[str]) -> str:
+    """`notes.md` → `notes (2).md`, … : a source name not in the bank yet."""
+    stem, dot, suffix = name.rpartition(".")
+    for n in range(2, 10_000):
+        candidate = f"{stem} ({n}){dot}{suffix}"
+        if UPLOAD + candidate not in taken:
+            return candidate
+    raise InvalidInput([f"{name}: too many files of this name"])  # pragma: no cover
+
+
+async def read_uploads(st: UserState, files: list[UploadFile]) -> tuple[list[tuple[str, bytes]], list[dict[str, Any]]]:
+    """(name, bytes) of each acceptable upload; why the others were refused. Reading stops at the
+    size limit: a larger file is never read in full."""
     chosen = [f for f in files if f.filename]
     if not chosen:
         raise InvalidInput(["choose at least one .md, .markdown or .txt file"])
     if len(chosen) > MAX_UPLOAD_FILES:
         raise InvalidInput([f"at most {MAX_UPLOAD_FILES} files at once"])
-    folder = st.options.uploads_dir
-    folder.mkdir(parents=True, exist_ok=True)
     limit = st.options.max_upload_bytes
-    saved: list[Path] = []
-    names: dict[str, str] = {}
+    good: list[tuple[str, bytes]] = []
     rejected: list[dict[str, Any]] = []
     for f in chosen:
         raw = f.filename or ""
         try:
             name = safe_upload_name(raw)
-            target = inside(folder, name)
         except InvalidInput as e:
             rejected.append(_rejected(raw, "; ".join(e.problems)))
             continue
@@ -60,22 +75,44 @@ async def save_uploads(st: AppState, files: list[UploadFile]) -> tuple[list[Path
             data += chunk
         if len(data) > limit:
             rejected.append(_rejected(raw, f"larger than the upload limit of {limit / 1048576:.1f} MB"))
-            continue
-        if looks_binary(bytes(data[:8192])):
+        elif looks_binary(bytes(data[:8192])):
             rejected.append(_rejected(raw, "not a text file (binary content)"))
-            continue
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, target)
-        saved.append(target)
-        names[str(target)] = name
-    return saved, names, rejected
+        else:
+            good.append((name, bytes(data)))
+    return good, rejected
 
 
-def folder_paths(st: AppState, raw: str) -> list[Path]:
+def conflicts(st: UserState, names: list[str]) -> list[str]:
+    """Uploaded names already in the bank."""
+    with st.bank() as store:
+        taken = {s.path for s in store.sources()}
+    return [n for n in names if UPLOAD + n in taken]
+
+
+def submit_uploads(st: UserState, files: list[tuple[str, bytes]], rejected: list[dict[str, Any]],
+                   on_conflict: Conflict) -> int:
+    """Store the uploads in the bank and queue their import; the job's id."""
+    with st.bank() as store:
+        taken = {s.path for s in store.sources()}
+        uploads, names = [], {}
+        for name, data in files:
+            shown = name if on_conflict == "replace" or UPLOAD + name not in taken else _free_name(name, taken)
+            source = UPLOAD + shown
+            taken.add(source)
+            upload_id = store.jobs.put_upload(shown, hashlib.sha256(data).hexdigest(), data, st.user.id,
+                                              _now())
+            uploads.append([upload_id, source])
+            names[source] = shown
+    return st.jobs.submit({"uploads": uploads, "names": names, "rejected": rejected}, st.user.id)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def folder_paths(st: UserState, raw: str) -> list[str]:
     if not st.options.allow_paths:
-        raise HTTPException(403, "importing from a server folder is only allowed when the server listens on "
+        raise HTTPException(403, "importing from a server folder is only allowed on a local server listening on "
                                  "this machine's loopback address; upload the files instead")
     problems, paths = [], []
     for line in [x.strip() for x in raw.splitlines() if x.strip()]:
@@ -85,7 +122,7 @@ def folder_paths(st: AppState, raw: str) -> list[Path]:
         elif not p.exists():
             problems.append(f"{line}: no such file or folder")
         else:
-            paths.append(p)
+            paths.append(str(p))
     if not paths and not problems:
         problems.append("give a folder or file path")
     if problems:
@@ -93,93 +130,120 @@ def folder_paths(st: AppState, raw: str) -> list[Path]:
     return paths
 
 
-def sources_json(st: AppState) -> list[dict[str, Any]]:
+def sources_json(st: UserState) -> list[dict[str, Any]]:
     with st.bank() as store:
         rows = store.sources()
-    return [{"path": s.path, "name": Path(s.path).name, "items": s.items, "encoding": s.encoding, "shapes": s.shapes,
-             "size": s.size, "ingested_at": s.ingested_at, "sha256": s.sha256,
+    return [{"path": s.path, "name": Path(s.path.removeprefix(UPLOAD)).name, "items": s.items, "encoding": s.encoding,
+             "shapes": s.shapes, "size": s.size, "ingested_at": s.ingested_at, "sha256": s.sha256,
+             "uploaded": s.path.startswith(UPLOAD),
              "notices": [{"line": line, "message": msg} for line, msg in s.notices]} for s in rows]
 
 
-def remove_source(st: AppState, path: str) -> dict[str, Any]:
+def remove_source(st: UserState, path: str) -> dict[str, Any]:
     with st.bank() as store:
         n = store.remove_source(path)
     st.changed()
     return {"removed": path, "items": n}
 
 
-# -- pages -------------------------------------------------------------------------------------
-@pages.get("/import", response_class=HTMLResponse)
-def import_page(request: Request, st: AppState = Depends(app_state)) -> HTMLResponse:
+def _page(request: Request, st: UserState, extra: dict[str, Any] | None = None, status_code: int = 200) -> Response:
     return render(request, "import.html", {
-        "sources": sources_json(st), "jobs": st.jobs.recent(), "allow_paths": st.options.allow_paths,
-        "max_mb": st.options.max_upload_bytes / 1048576, "uploads_dir": str(st.options.uploads_dir),
-        "index": st.engine.status(),
-    })
+        "sources": sources_json(st), "jobs": [job_json(j) for j in st.jobs.recent(st.job_owner)],
+        "allow_paths": st.options.allow_paths, "max_mb": st.options.max_upload_bytes / 1048576,
+        "index": st.engine.status(), **(extra or {}),
+    }, status_code=status_code)
 
 
-@pages.post("/import/upload")
-async def upload_page(files: Annotated[list[UploadFile], File()], st: AppState = Depends(app_state)) -> RedirectResponse:
-    saved, names, rejected = await save_uploads(st, files)
-    job = st.jobs.start(saved, names=names, rejected=rejected)
-    return RedirectResponse(f"/import/jobs/{job.id}", status_code=303)
+# -- pages -------------------------------------------------------------------------------------
+@pages.get("/import", response_class=HTMLResponse, dependencies=[editor])
+def import_page(request: Request, st: UserState = Depends(app_state)) -> Response:
+    return _page(request, st)
 
 
-@pages.post("/import/path")
-def path_page(path: Annotated[str, Form(max_length=4000)], st: AppState = Depends(app_state)) -> RedirectResponse:
-    job = st.jobs.start(folder_paths(st, path))
-    return RedirectResponse(f"/import/jobs/{job.id}", status_code=303)
+@pages.post("/import/upload", dependencies=[editor])
+async def upload_page(request: Request, files: Annotated[list[UploadFile], File()],
+                      on_conflict: Annotated[Conflict, Form()] = "ask",
+                      st: UserState = Depends(app_state)) -> Response:
+    good, rejected = await read_uploads(st, files)
+    clash = conflicts(st, [n for n, _ in good])
+    if clash and on_conflict == "ask":  # say so, and let the user choose; nothing is stored yet
+        return _page(request, st, {"conflicts": clash}, status_code=409)
+    job_id = submit_uploads(st, good, rejected, on_conflict)
+    return RedirectResponse(f"/import/jobs/{job_id}", status_code=303)
 
 
-@pages.get("/import/jobs/{job_id}", response_class=HTMLResponse)
-def job_page(job_id: str, request: Request, st: AppState = Depends(app_state)) -> HTMLResponse:
-    job = st.jobs.get(job_id)
-    return render(request, "import_job.html", {"job": job.as_json()})
+@pages.post("/import/path", dependencies=[editor])
+def path_page(path: Annotated[str, Form(max_length=4000)], st: UserState = Depends(app_state)) -> RedirectResponse:
+    job_id = st.jobs.submit({"paths": folder_paths(st, path)}, st.user.id)
+    return RedirectResponse(f"/import/jobs/{job_id}", status_code=303)
 
 
-@pages.post("/sources/remove")
-def remove_page(path: Annotated[str, Form(max_length=4000)], st: AppState = Depends(app_state)) -> RedirectResponse:
+@pages.get("/import/jobs/{job_id}", response_class=HTMLResponse, dependencies=[editor])
+def job_page(job_id: str, request: Request, st: UserState = Depends(app_state)) -> HTMLResponse:
+    return render(request, "import_job.html", {"job": job_json(st.jobs.get(job_id, st.job_owner))})
+
+
+@pages.post("/sources/remove", dependencies=[editor])
+def remove_page(path: Annotated[str, Form(max_length=4000)], st: UserState = Depends(app_state)) -> RedirectResponse:
     remove_source(st, path)
     return RedirectResponse("/import", status_code=303)
 
 
 # -- API ---------------------------------------------------------------------------------------
-async def _maybe_wait(job: Job, wait: bool) -> dict[str, Any]:
-    if wait:
-        await run_in_threadpool(job.done.wait, 600.0)
-    return job.as_json()
+async def _maybe_wait(st: UserState, job_id: int, wait: bool) -> dict[str, Any]:
+    job = st.jobs.get(str(job_id), st.job_owner)
+    for _ in range(6000 if wait else 0):
+        if job.status in ("done", "error"):
+            break
+        await asyncio.sleep(0.1)
+        job = st.jobs.get(str(job_id), st.job_owner)
+    return job_json(job)
+
+
+class NameConflict(HTTPException):
+    """409: uploaded names already in the bank, and how to say what to do with them."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(409, f"already in the bank: {', '.join(names)}; send on_conflict=replace to replace "
+                              "them or on_conflict=keep to keep both")
 
 
 class PathsIn(BaseModel):
     paths: list[str] = Field(min_length=1, max_length=100, description="absolute file or folder paths on the server")
 
 
-@api.post("/import", status_code=202, summary="Upload .md/.markdown/.txt files and import them (a background job)")
+@api.post("/import", status_code=202, dependencies=[editor],
+          summary="Upload .md/.markdown/.txt files and import them (a background job)")
 async def upload_api(
     files: Annotated[list[UploadFile], File()],
     wait: bool = Query(False, description="answer only when the job is finished"),
-    st: AppState = Depends(app_state),
+    on_conflict: Conflict = Query("ask", description="a name already in the bank: ask (409), replace it, or keep both"),
+    st: UserState = Depends(app_state),
 ) -> dict[str, Any]:
-    saved, names, rejected = await save_uploads(st, files)
-    return await _maybe_wait(st.jobs.start(saved, names=names, rejected=rejected), wait)
+    good, rejected = await read_uploads(st, files)
+    clash = conflicts(st, [n for n, _ in good])
+    if clash and on_conflict == "ask":
+        raise NameConflict(clash)
+    return await _maybe_wait(st, submit_uploads(st, good, rejected, on_conflict), wait)
 
 
-@api.post("/import/paths", status_code=202, summary="Import files or folders on the server (loopback servers only)")
-async def paths_api(body: PathsIn, wait: bool = Query(False), st: AppState = Depends(app_state)) -> dict[str, Any]:
-    paths = folder_paths(st, "\n".join(body.paths))
-    return await _maybe_wait(st.jobs.start(paths), wait)
+@api.post("/import/paths", status_code=202, dependencies=[editor],
+          summary="Import files or folders on the server (local loopback servers only)")
+async def paths_api(body: PathsIn, wait: bool = Query(False), st: UserState = Depends(app_state)) -> dict[str, Any]:
+    job_id = st.jobs.submit({"paths": folder_paths(st, "\n".join(body.paths))}, st.user.id)
+    return await _maybe_wait(st, job_id, wait)
 
 
-@api.get("/import/jobs/{job_id}", summary="Progress and per-file report of an import job")
-def job_api(job_id: str, st: AppState = Depends(app_state)) -> dict[str, Any]:
-    return st.jobs.get(job_id).as_json()
+@api.get("/import/jobs/{job_id}", dependencies=[editor], summary="Progress and per-file report of an import job")
+def job_api(job_id: str, st: UserState = Depends(app_state)) -> dict[str, Any]:
+    return job_json(st.jobs.get(job_id, st.job_owner))
 
 
 @api.get("/sources", summary="Ingested files with item counts, shapes, encodings and notices")
-def sources_api(st: AppState = Depends(app_state)) -> list[dict[str, Any]]:
+def sources_api(st: UserState = Depends(app_state)) -> list[dict[str, Any]]:
     return sources_json(st)
 
 
-@api.delete("/sources", summary="Remove one source and its items (the file is not touched)")
-def remove_api(path: str = Query(...), st: AppState = Depends(app_state)) -> dict[str, Any]:
+@api.delete("/sources", dependencies=[editor], summary="Remove one source and its items (the file is not touched)")
+def remove_api(path: str = Query(...), st: UserState = Depends(app_state)) -> dict[str, Any]:
     return remove_source(st, path)

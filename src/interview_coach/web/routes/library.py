@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from ...text.lang import LANGS
 from ..present import LibraryIndex, filter_rows, library_index
-from ..state import AppState, app_state
+from ..state import UserState, app_state
 from ..templating import render
 
 pages = APIRouter()
@@ -19,7 +19,7 @@ PAGE_SIZE = 100
 Answered = Literal["yes", "no", ""]
 
 
-def _index(st: AppState) -> tuple[LibraryIndex, str]:
+def _index(st: UserState) -> tuple[LibraryIndex, str]:
     with st.bank() as store:
         script = store.setting("script")
         return st.cached(("library", script), lambda: library_index(store, script)), script
@@ -45,7 +45,7 @@ def library_page(
     lang: Literal["en", "zh-Hans", "zh-Hant", "mixed", ""] | None = None,
     answered: Answered | None = None,
     page: int = Query(1, ge=1),
-    st: AppState = Depends(app_state),
+    st: UserState = Depends(app_state),
 ) -> HTMLResponse:
     index, script = _index(st)
     rows = filter_rows(index, section=section, source=source, lang=lang or None, answered=_answered(answered))
@@ -68,7 +68,7 @@ def list_questions(
     answered: bool | None = Query(None, description="only answered (true) or unanswered (false) questions"),
     limit: int = Query(PAGE_SIZE, ge=1, le=10000),
     offset: int = Query(0, ge=0),
-    st: AppState = Depends(app_state),
+    st: UserState = Depends(app_state),
 ) -> dict[str, Any]:
     index, script = _index(st)
     rows = filter_rows(index, section=section, source=source, lang=lang, answered=answered)

@@ -14,7 +14,7 @@ from ...search import linking
 from ...study import reviews
 from ..present import card_json, history_json, question_detail
 from ..security import MEDIA_CSP, source_image
-from ..state import AppState, app_state
+from ..state import UserState, app_state
 from ..templating import render
 
 pages = APIRouter()
@@ -23,7 +23,7 @@ api = APIRouter(tags=["questions"])
 RELATED = 8
 
 
-def detail(st: AppState, ident: str) -> dict[str, Any]:
+def detail(st: UserState, ident: str) -> dict[str, Any]:
     """Everything the question page shows, as data."""
     now = datetime.now(UTC)
     with st.bank() as store:
@@ -49,19 +49,19 @@ def detail(st: AppState, ident: str) -> dict[str, Any]:
 
 
 @pages.get("/questions/{ident}", response_class=HTMLResponse)
-def question_page(ident: str, request: Request, st: AppState = Depends(app_state)) -> HTMLResponse:
+def question_page(ident: str, request: Request, st: UserState = Depends(app_state)) -> HTMLResponse:
     data = detail(st, ident)
     return render(request, "question.html", {"q": data, "script": data["script"]})
 
 
 @api.get("/questions/{ident}", summary="One canonical question with every variant, answer, related question "
                                          "and the review history")
-def question_api(ident: str, st: AppState = Depends(app_state)) -> dict[str, Any]:
+def question_api(ident: str, st: UserState = Depends(app_state)) -> dict[str, Any]:
     return detail(st, ident)
 
 
 @pages.get("/media/{item_id}/{n}")
-def media(item_id: str, n: int, st: AppState = Depends(app_state)) -> FileResponse:
+def media(item_id: str, n: int, st: UserState = Depends(app_state)) -> FileResponse:
     """An image an item references, served only from inside its source file's folder."""
     with st.bank() as store:
         it = store.item(item_id)

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from ...errors import StoreError
 from ..present import hit_json
-from ..state import AppState, app_state
+from ..state import UserState, app_state
 from ..templating import render
 
 pages = APIRouter()
@@ -19,7 +19,7 @@ WAIT_FOR_INDEX = 30.0  # seconds a first search waits for the index being built 
 Lang = Literal["en", "zh-Hans", "zh-Hant", "mixed"]
 
 
-def run_search(st: AppState, q: str, k: int, lang: str | None, source: str | None) -> dict[str, Any]:
+def run_search(st: UserState, q: str, k: int, lang: str | None, source: str | None) -> dict[str, Any]:
     q = q.strip()
     status = st.engine.status()
     if not q:
@@ -50,7 +50,7 @@ def search_page(
     lang: Lang | Literal[""] | None = None,
     source: str | None = None,
     k: int = Query(20, ge=1, le=100),
-    st: AppState = Depends(app_state),
+    st: UserState = Depends(app_state),
 ) -> HTMLResponse:
     result = run_search(st, q, k, lang, source)
     return render(request, "search.html", {"q": q, "search_q": q, "result": result, "lang": lang or "", "source": source or ""})
@@ -62,13 +62,13 @@ def search_api(
     k: int = Query(10, ge=1, le=100),
     lang: Lang | None = Query(None, description="only match variants in this language"),
     source: str | None = Query(None, description="only items from sources whose path contains this"),
-    st: AppState = Depends(app_state),
+    st: UserState = Depends(app_state),
 ) -> dict[str, Any]:
     return run_search(st, q, k, lang, source)
 
 
 @api.get("/status", summary="Is the search index ready; what is being built")
-def status(st: AppState = Depends(app_state)) -> dict[str, Any]:
+def status(st: UserState = Depends(app_state)) -> dict[str, Any]:
     with st.bank() as store:
         counts = st.cached("counts", store.stats)
     return {"index": st.engine.status(), "grader_ready": st.grader.ready(), "bank": counts}

@@ -12,7 +12,7 @@ from ...errors import InvalidInput
 from ...providers import registry
 from ..present import SCRIPTS
 from ..security import safe_next
-from ..state import AppState, app_state
+from ..state import UserState, app_state
 from ..templating import render
 
 pages = APIRouter()
@@ -26,7 +26,7 @@ def models() -> dict[str, str]:
         return {"(error)": str(e)}
 
 
-def current(st: AppState) -> dict[str, Any]:
+def current(st: UserState) -> dict[str, Any]:
     with st.bank() as store:
         values = store.settings()
     return {"settings": values,
@@ -35,7 +35,7 @@ def current(st: AppState) -> dict[str, Any]:
             "choices": {"script": list(SCRIPTS), "embedding_model": models()}}
 
 
-def update(st: AppState, values: dict[str, str]) -> dict[str, str]:
+def update(st: UserState, values: dict[str, str]) -> dict[str, str]:
     """Check every value first (all problems at once), then save them in one transaction."""
     problems = []
     for key, value in values.items():
@@ -60,7 +60,7 @@ def update(st: AppState, values: dict[str, str]) -> dict[str, str]:
 
 
 @pages.get("/settings", response_class=HTMLResponse)
-def settings_page(request: Request, saved: bool = False, st: AppState = Depends(app_state)) -> HTMLResponse:
+def settings_page(request: Request, saved: bool = False, st: UserState = Depends(app_state)) -> HTMLResponse:
     data = current(st)
     return render(request, "settings.html", {**data, "saved": saved, "index": st.engine.status()})
 
@@ -70,7 +70,7 @@ def settings_save(
     script: Annotated[str, Form()],
     retention: Annotated[str, Form()],
     embedding_model: Annotated[str, Form()],
-    st: AppState = Depends(app_state),
+    st: UserState = Depends(app_state),
 ) -> RedirectResponse:
     update(st, {"script": script, "retention": retention.strip(), "embedding_model": embedding_model})
     return RedirectResponse("/settings?saved=true", status_code=303)
@@ -78,18 +78,18 @@ def settings_save(
 
 @pages.post("/settings/script")
 def script_toggle(script: Annotated[str, Form()], next: Annotated[str, Form()] = "/",
-                  st: AppState = Depends(app_state)) -> RedirectResponse:
+                  st: UserState = Depends(app_state)) -> RedirectResponse:
     update(st, {"script": script})
     return RedirectResponse(safe_next(next), status_code=303)
 
 
 @api.get("/settings", summary="Current settings, what each means, and the choices")
-def settings_api(st: AppState = Depends(app_state)) -> dict[str, Any]:
+def settings_api(st: UserState = Depends(app_state)) -> dict[str, Any]:
     return current(st)
 
 
 @api.put("/settings", summary="Change settings: {key: value}; every value is checked before any is saved")
-def settings_put(values: dict[str, str], st: AppState = Depends(app_state)) -> dict[str, Any]:
+def settings_put(values: dict[str, str], st: UserState = Depends(app_state)) -> dict[str, Any]:
     return {"settings": update(st, values)}
 
 

@@ -10,14 +10,14 @@ from fastapi.responses import HTMLResponse
 
 from ...study import mastery, reviews
 from .. import charts
-from ..state import AppState, app_state
+from ..state import UserState, app_state
 from ..templating import render, shown
 
 pages = APIRouter()
 api = APIRouter(tags=["stats"])
 
 
-def collect(st: AppState) -> dict[str, Any]:
+def collect(st: UserState) -> dict[str, Any]:
     with st.bank() as store:
         bank = st.cached("counts", store.stats)
         study = reviews.stats(store, datetime.now(UTC))
@@ -27,7 +27,7 @@ def collect(st: AppState) -> dict[str, Any]:
 
 
 @pages.get("/stats", response_class=HTMLResponse)
-def stats_page(request: Request, st: AppState = Depends(app_state)) -> HTMLResponse:
+def stats_page(request: Request, st: UserState = Depends(app_state)) -> HTMLResponse:
     data = collect(st)
     study = data["study"]
     forecast = [("now", study["due_now"])] + [(d["date"][5:], d["due"]) for d in study["forecast"]]
@@ -48,5 +48,5 @@ def stats_page(request: Request, st: AppState = Depends(app_state)) -> HTMLRespo
 
 
 @api.get("/stats", summary="Bank counts, study statistics and per-topic mastery")
-def stats_api(st: AppState = Depends(app_state)) -> dict[str, Any]:
+def stats_api(st: UserState = Depends(app_state)) -> dict[str, Any]:
     return collect(st)

@@ -57,6 +57,16 @@ def upgrade() -> None:
     )
     op.create_index("sessions_user", "sessions", ["user_id"])
     op.create_table(
+        "invites",
+        sa.Column("id", sa.Text, primary_key=True),
+        sa.Column("username", sa.Text, nullable=False),
+        sa.Column("role", sa.Text, nullable=False),
+        sa.Column("created_by", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE")),
+        sa.Column("created_at", sa.Text, nullable=False),
+        sa.Column("expires_at", sa.Text, nullable=False),
+        sa.Column("used_at", sa.Text),
+    )
+    op.create_table(
         "login_attempts",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("key", sa.Text, nullable=False),
