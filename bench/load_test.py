@@ -122,12 +122,19 @@ class Member:
                 await asyncio.sleep(self.rng.uniform(0.2, 1.0))
 
 
-async def drive(base: str, names: list[str], seconds: float, seed: int) -> tuple[dict[str, Any], list[Member]]:
+async def drive(base: str, names: list[str], seconds: float, seed: int,
+                ramp: float = 10.0) -> tuple[dict[str, Any], list[Member]]:
+    """Members arrive over `ramp` seconds (not all at the same instant), then work until the end."""
     stats: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     members = [Member(base, n, random.Random(seed + k), stats, errors) for k, n in enumerate(names)]
     start = time.monotonic()
-    await asyncio.gather(*(m.run(start + seconds) for m in members))
+
+    async def arrive(k: int, m: Member) -> None:
+        await asyncio.sleep(ramp * k / max(len(members), 1))
+        await m.run(start + seconds)
+
+    await asyncio.gather(*(arrive(k, m) for k, m in enumerate(members)))
     took = time.monotonic() - start
     routes = {route: {"requests": len(xs), "errors": errors[route], "p50_ms": round(pct(xs, 50), 1),
                       "p99_ms": round(pct(xs, 99), 1), "mean_ms": round(statistics.fmean(xs), 1) if xs else None}
@@ -135,6 +142,20 @@ async def drive(base: str, names: list[str], seconds: float, seed: int) -> tuple
     total = sum(len(xs) for xs in stats.values())
     return {"seconds": round(took, 1), "requests": total, "requests_per_s": round(total / took, 1),
             "errors": sum(errors.values()), "routes": routes}, members
+
+
+def wait_until_ready(base: str, workers: int, timeout: float = 600) -> None:
+    """Every worker has built its search index and grader (asked until several answers in a row say so)."""
+    deadline = time.monotonic() + timeout
+    ready = 0
+    with httpx.Client(base_url=base, headers={"x-coach-client": "load"}) as c:
+        c.post("/api/login", json={"username": "member000", "password": PASSWORD})
+        while ready < 4 * workers:
+            r = c.get("/api/status").json()
+            ready = ready + 1 if r["index"]["ready"] and r["grader_ready"] else 0
+            if time.monotonic() > deadline:
+                raise SystemExit("the workers did not get ready")
+            time.sleep(0.5)
 
 
 def main() -> None:
@@ -172,8 +193,10 @@ def main() -> None:
             if time.monotonic() > deadline:
                 raise SystemExit("the server did not start")
             time.sleep(0.5)
-        time.sleep(5)  # let each worker build its search index
-        result, members = asyncio.run(drive(base, names, args.seconds, args.seed))
+        wait_until_ready(base, args.workers)
+        # baseline in the same run: one member alone, so the figures under load can be read as a ratio
+        alone, _ = asyncio.run(drive(base, names[:1], min(30.0, args.seconds), args.seed + 999, ramp=0))
+        result, members = asyncio.run(drive(base, names[1:], args.seconds, args.seed))
         with Store.open(url) as store:
             from sqlalchemy import text  # the check reads the table directly (this is a benchmark)
 
@@ -186,7 +209,8 @@ def main() -> None:
         check = {"acknowledged": len(acknowledged), "stored": len(keys),
                  "lost": sum(1 for k in acknowledged if counts[k] == 0),
                  "duplicated": sum(1 for k, n in counts.items() if n > 1)}
-        out = {"users": args.users, "workers": args.workers, "cores": os.cpu_count(), **result, "count_check": check}
+        out = {"users": args.users - 1, "workers": args.workers, "cores": os.cpu_count(), **result,
+               "count_check": check, "baseline_one_member": alone}
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(out, indent=2))
         print(json.dumps(out, indent=2))

@@ -64,8 +64,11 @@ class Worker:
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "INTERVIEW_COACH_HOME": str(home), "INTERVIEW_COACH_JOB_STALE": "3"}
         coach = str(Path(sys.executable).with_name("coach"))
-        self.proc = subprocess.Popen([coach, "--db", db, "serve", "--team", "--port", str(self.port)], env=env,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        home.mkdir(parents=True, exist_ok=True)
+        self.log = home / "server.log"
+        with self.log.open("w") as log:
+            self.proc = subprocess.Popen([coach, "--db", db, "serve", "--team", "--port", str(self.port)], env=env,
+                                         stdout=subprocess.DEVNULL, stderr=log)
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -73,7 +76,7 @@ class Worker:
                     break
             except httpx.HTTPError:
                 pass
-            assert self.proc.poll() is None, self.proc.stderr.read() if self.proc.stderr else "exited"
+            assert self.proc.poll() is None, self.log.read_text()
             assert time.monotonic() < deadline, "the worker did not start"
             time.sleep(0.2)
 

@@ -40,5 +40,8 @@ def items_changed(conn: Connection) -> None:
     put(conn, "link_pending", "1")
 
 
-def link_pending(conn: Connection) -> bool:
-    return get(conn, "link_pending") == "1"
+def link_state(conn: Connection) -> str:
+    """"" (linked), "1" (items changed and linking has not finished: an import was interrupted)
+    or "skipped" (the user ingested with --no-link)."""
+    value = get(conn, "link_pending")
+    return "" if value in (None, "0") else str(value)

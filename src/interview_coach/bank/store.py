@@ -160,7 +160,11 @@ class Store:
 
     def link_pending(self) -> bool:
         """Files were stored (or links decided) since the last complete linking."""
-        return self._read(meta.link_pending)  # type: ignore[no-any-return]
+        return self.link_state() != ""
+
+    def link_state(self) -> str:
+        """"", "1" (linking did not finish: interrupted) or "skipped" (ingested with --no-link)."""
+        return self._read(meta.link_state)  # type: ignore[no-any-return]
 
     def flag(self, key: str) -> str | None:
         return self._read(meta.get, key)  # type: ignore[no-any-return]

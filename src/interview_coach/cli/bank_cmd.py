@@ -30,7 +30,7 @@ def list_(
     as_json: bool = JsonOpt,
 ) -> None:
     """List canonical questions (each once, with how many variants and answers it has)."""
-    with open_store(ctx) as store:
+    with open_store(ctx, linked=True) as store:
         views = store.questions(Filters(source, section, lang, answered, limit))
     if as_json:
         emit_json([_summary(q) for q in views])
@@ -59,7 +59,7 @@ def show(
     as_json: bool = JsonOpt,
 ) -> None:
     """Show a question: every variant and translation, every answer with its source and lines."""
-    with open_store(ctx) as store:
+    with open_store(ctx, linked=True) as store:
         q = store.question(ident)
     if as_json:
         emit_json({"question_id": q.question_id, "langs": q.langs, "items": [item_record(it) for it in q.items]})
@@ -92,7 +92,7 @@ def stats(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
 
     from ..study import mastery, reviews
 
-    with open_store(ctx) as store:
+    with open_store(ctx, linked=True) as store:
         data = store.stats()
         study = reviews.stats(store, datetime.now(UTC))
         topics = mastery.by_topic(store)

@@ -40,8 +40,19 @@ def db_path(ctx: typer.Context) -> str:
     return str(obj.get("db") or default_db())
 
 
-def open_store(ctx: typer.Context) -> Store:
-    return Store.open(db_path(ctx))
+def open_store(ctx: typer.Context, linked: bool = False) -> Store:
+    """The bank. `linked`: the command shows canonical questions, so linking that an earlier run
+    started and did not finish (killed, crashed) is finished first; a bank ingested with
+    --no-link is left as the user chose (`coach relink` links it)."""
+    store = Store.open(db_path(ctx))
+    if linked:
+        state = store.link_state()
+        if state == "1":
+            from .search_cmd import relink_bank
+
+            err.print("linking the questions of the last import first (it did not finish) …")
+            relink_bank(store, quiet=not err.is_terminal)
+    return store
 
 
 def emit_json(data: Any) -> None:

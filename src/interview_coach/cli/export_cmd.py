@@ -26,7 +26,7 @@ def export(
     source: str = typer.Option(None, "--source", help="Only items from sources whose path contains this."),
 ) -> None:
     """Export the bank: JSONL items (the data contract) or a bilingual Markdown handbook."""
-    with open_store(ctx) as store:
+    with open_store(ctx, linked=True) as store:
         filters = Filters(source=source)
         chunks = jsonl.lines(store.items(filters)) if fmt is Format.jsonl else markdown.handbook(store.questions(filters))
         if output is None:

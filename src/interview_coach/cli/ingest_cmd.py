@@ -66,10 +66,12 @@ def ingest(
 
                 report = ingest_paths(store, paths, max_bytes=int(max_mb * 1048576), on_file=step)
         linked = None
-        if link and any(f.status in ("new", "updated") for f in report.files):
+        if link and store.link_pending():  # also what an earlier, interrupted run left unlinked
             from .search_cmd import relink_bank
 
             linked = relink_bank(store, quiet=as_json)
+        elif not link and store.link_pending():
+            store.set_flag("link_pending", "skipped")
         if as_json:
             emit_json({"ok": report.ok, "files": [_file_json(f) for f in report.files],
                        "questions": store.stats()["questions"],

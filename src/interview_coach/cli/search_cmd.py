@@ -33,7 +33,7 @@ def search(
     as_json: bool = JsonOpt,
 ) -> None:
     """Find canonical questions by meaning (dense, both models) and words (BM25, same script)."""
-    with open_store(ctx) as store:
+    with open_store(ctx, linked=True) as store:
         hits = build_engine(store, quiet=as_json).search(query, k, lang, source)
     if as_json:
         emit_json([{"question_id": h.question_id, "score": round(h.score, 4), "similarity": round(h.similarity, 4),
@@ -54,7 +54,7 @@ def related(
     as_json: bool = JsonOpt,
 ) -> None:
     """Questions on the same narrow topic that are not the same question."""
-    with open_store(ctx) as store:
+    with open_store(ctx, linked=True) as store:
         qid = store.question(ident).question_id
         rows = linking.related(build_engine(store, quiet=as_json), qid, k)
     if as_json:
@@ -109,7 +109,7 @@ def link_suggestions(
 ) -> None:
     """Pairs of items that may ask the same question but were not linked automatically
     (close, but below the threshold for their two files). Accept one with `coach link A B`."""
-    with open_store(ctx) as store:
+    with open_store(ctx, linked=True) as store:
         pairs = linking.suggestions(store, build_engine(store, quiet=as_json), n)
         rows = [(s, store.item(a), store.item(b)) for s, a, b in pairs]
     if as_json:

@@ -67,7 +67,7 @@ def grade(
     Each key point is covered, partial or missing, with the evidence from the answer.
     --batch grades many answers in one run and writes one result per line, in order.
     """
-    with open_store(ctx) as store:
+    with open_store(ctx, linked=True) as store:
         grader = BankGrader(store)
         if batch is not None:
             _grade_batch(grader, batch, as_json)
@@ -163,7 +163,7 @@ def drill(
     The proposed rating comes from the grade; Enter accepts it, 1–4 (or a/h/g/e) override.
     Each review is saved as soon as it is rated; `:q` or Ctrl-D ends the session.
     """
-    with open_store(ctx) as store:
+    with open_store(ctx, linked=True) as store:
         script = store.setting("script")
         session = Session(store, DrillOptions(topic, source, lang, new), clock=lambda: datetime.now(UTC))
         queue = session.start()

@@ -19,12 +19,12 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request
 
 from .. import accounts
 from ..bank.users import User
+from .security import cross_site
 
 SESSION_COOKIE = "coach_session"
 CSRF_FIELD = "csrf_token"
@@ -87,15 +87,10 @@ def visitor(request: Request) -> Visitor:
 
 def _same_origin(request: Request) -> bool | None:
     """True/False when the browser said where the request comes from; None when it said nothing."""
-    origin = request.headers.get("origin")
-    if origin is not None:
-        if origin == "null":
-            return False
-        return urlsplit(origin).netloc.lower() == (request.headers.get("host") or "").lower()
-    fetch_site = request.headers.get("sec-fetch-site")
-    if fetch_site is not None:
-        return fetch_site in ("same-origin", "none")
-    return None
+    raw = {k.encode("latin-1"): v.encode("latin-1") for k, v in request.headers.items()}
+    if b"origin" not in raw and b"sec-fetch-site" not in raw:
+        return None
+    return not cross_site(raw)
 
 
 async def csrf_protect(request: Request) -> None:

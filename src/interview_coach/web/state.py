@@ -70,6 +70,8 @@ class AppState:
         self.grader.open()
         if self.options.run_jobs:
             self.jobs.start()
+            if self.store.link_pending():  # an import that did not finish linking: finish it now
+                self.jobs.submit({}, None)
         if self.options.warm:
             self.engine.request()
             self.grader.warm(self.stamp)
