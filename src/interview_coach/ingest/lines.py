@@ -75,6 +75,8 @@ _INNER_EMPH = re.compile(r"(?<![\w*_])([*_])(?=\S)([^*_\n]+?)(?<=\S)\1(?![\w*_])
 def strip_bold(text: str) -> str:
     """Remove Markdown emphasis markers around and inside a short line (`_word_` and
     `*word*` too, not the underscores of snake_case names)."""
+    if "*" not in text and "_" not in text:
+        return text.strip()
     blanks = _BLANKS.findall(text)  # "来自 ______": a fill-in blank, not emphasis
     text = _BLANKS.sub("\x00", text.strip())
     text = _PAIRED.sub(r"\2", text).replace("**", "").replace("__", "")

@@ -11,68 +11,10 @@ from __future__ import annotations
 
 from ..bank.types import ItemData
 from ..text.lang import Lang, chinese_variant, detect_lang
+from . import blocks, leftovers, listed_later, question_text, sections, template, units
 from . import body as bodies
-from . import leftovers, question_text, sections
 from .lines import Kind, Line, classify
 from .model import Anchor, ParseResult
-from .shapes import bold, callouts, details, generic, headings, labelled, listed_later, numbered, tables
-
-
-def _find_anchors(lines: list[Line]) -> list[Anchor]:
-    n = len(lines)
-    allowed = [ln.kind is not Kind.CODE for ln in lines]
-    anchors: list[Anchor] = []
-    for a, end in tables.find(lines):
-        anchors.append(a)
-        for k in range(a.start, min(end, n)):
-            allowed[k] = False
-    for a in details.find(lines):
-        anchors.append(a)
-        for k in range(a.start, details.owned_until(a, lines)):
-            allowed[k] = False
-    for a in callouts.find(lines):
-        anchors.append(a)
-        for k in range(a.start, a.body_end or a.body_start):
-            allowed[k] = False
-
-    labels = labelled.find(lines, allowed)
-
-    heads = [a for a in headings.find(lines) if allowed[a.start]]
-    if heads:
-        heads.sort(key=lambda a: a.start)
-        for k, a in enumerate(heads):
-            limit = heads[k + 1].start if k + 1 < len(heads) else n
-            a.body_end = headings.body_end(lines, a, limit)
-            for j in range(a.start, a.body_end):
-                allowed[j] = False
-    nums = numbered.find(lines, allowed)
-    found = heads + bold.combine(bold.find(lines, allowed), nums, lines)
-    # labelled questions win unless they are a few stray labels inside other answers
-    if len(labels) >= 2 and len(labels) * 2 >= len(found) or (labels and not found):
-        return anchors + labels
-    if not found:
-        found = generic.find(lines, allowed)
-    return anchors + found + _apart(labels, found, lines)
-
-
-def _apart(labels: list[Anchor], found: list[Anchor], lines: list[Line]) -> list[Anchor]:
-    """Labelled questions in a part of the document of their own (a heading closes every
-    question before them), when another shape is the document's main one: a stray `Q:`
-    inside an answer stays answer text, a `## 场景题` part of Q/A pairs does not."""
-    out = []
-    taken = {a.start for a in found}
-    for lab in labels:
-        if lab.start in taken:  # "### 10、title" / "问题：…": the heading question already holds it
-            continue
-        before = [a for a in found if a.start < lab.start]
-        if not before:
-            out.append(lab)
-            continue
-        last = max(before, key=lambda a: a.start)
-        if any(ln.kind is Kind.HEADING and (last.level == 0 or ln.level <= last.level)
-               for ln in lines[last.body_start:lab.start + 1]):
-            out.append(lab)
-    return out
 
 
 def _with_bodies(lines: list[Line], anchors: list[Anchor]) -> list[Anchor]:
@@ -98,10 +40,12 @@ def _lang_default(lines: list[Line]) -> Lang:
     return chinese_variant(sample, "zh-Hans")
 
 
-def parse_lines(raw_lines: list[str]) -> ParseResult:
+def parse_lines(raw_lines: list[str], hints: dict[str, str] | None = None) -> ParseResult:
     lines = classify(raw_lines)
     n = len(lines)
-    anchors = _with_bodies(lines, sorted(_find_anchors(lines), key=lambda a: a.start))
+    doc = blocks.build(lines)
+    found = template.infer(doc, lines, units.collect(doc, lines), hints)
+    anchors = _with_bodies(lines, sorted(found.anchors, key=lambda a: a.start))
     bodies_of = {id(a): bodies.extract(lines[a.body_start:a.body_end or a.body_start]) for a in anchors}
     orphans = leftovers.orphans(lines, anchors, bodies_of)
     if len(orphans) >= 2:  # question lines the document's main shape left out: items of their own

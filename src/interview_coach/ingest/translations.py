@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 
-from ...text.lang import cjk_count, detect_lang
-from ..lines import Kind, Line, answer_label, explanation_label, question_label
-from ..questionlike import questionlike, strong
+from ..text.lang import cjk_count, detect_lang
+from .lines import Kind, Line, answer_label, explanation_label, question_label
+from .questionlike import questionlike, strong
 
 _MARKUP = re.compile(r"^(?:</?[a-zA-Z][^>]*>\s*)+$|^!\[")
 

@@ -8,8 +8,8 @@ unanswered questions; the answered item keeps the list line as `listed_line`.
 
 from __future__ import annotations
 
-from ...text.normalize import bigrams, dice
-from ..model import Anchor
+from ..text.normalize import bigrams, dice
+from .model import Anchor
 
 SAME_NUMBER_MIN = 0.2  # bigram Dice needed when the numbers agree
 ANY_NUMBER_MIN = 0.6  # ... and when they do not

@@ -1,0 +1,248 @@
+"""Which list entries and paragraph lines are questions.
+
+Numbered entries (`1. …`, `1、…`, `(3) …`, `**7.** …`) are weighed as one sequence: an
+entry that follows answer text must ask and continue the numbering (or ask firmly), so a
+numbered list inside an answer stays answer text; when every entry holds its answer
+indented under it, every entry is a question. A topic entry whose indented sub-list asks
+the questions is one question with them. Bullet entries are questions among siblings that
+ask: one that asks in the imperative or is bold with an answer under it inherits the role,
+a definition (`- **Term**: …`) does not. Bold lines that ask (`**What is X? 👶**`) are
+questions when there are at least two of them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lines import Kind, Line, answer_label, numbered_rest, strip_bold
+from .model import Anchor
+from .questionlike import definition_like, imperative, strong, weak
+from .translations import attach
+from .units import Unit
+
+_WORD = re.compile(r"[^\W_]")  # "3. ..." placeholders ask nothing
+_LINK_ONLY = re.compile(r"^(?:(?:\[[^\]]*\]\([^)]*\)|\[\[[^\]]+\]\])[\s,，、|]*)+$")  # "1. [基础](#基础)": contents
+_RUN_ON = re.compile(r"(?<=[?？。!！.])\s*(\d{1,2})[.．、]\s*(?=\S)")
+_BOLD_Q = re.compile(r"^\*\*(?P<q>[^*]+?)\*\*\s*[:：—–-]?\s*(?P<a>\S.*)$")
+
+
+def top_level(u: Unit) -> bool:
+    return "entry" not in u.path and "quote" not in u.path and u.indent <= 1
+
+
+def _followed_by_answer(lines: list[Line], idx: int) -> bool:
+    for ln in lines[idx + 1: idx + 4]:
+        if ln.blank:
+            continue
+        if answer_label(ln) is not None:
+            return True
+        if ln.kind is not Kind.TEXT:
+            return False
+    return False
+
+
+def sub_questions(lines: list[Line], idx: int) -> tuple[list[str], int]:
+    """The indented list right under line `idx` when at least half of its entries ask with a
+    question mark and it holds nothing but entries: its entries and the index after it."""
+    top = lines[idx].indent
+    entries: list[str] = []
+    j = idx + 1
+    while j < len(lines):
+        ln = lines[j]
+        if ln.blank:
+            j += 1
+            continue
+        if ln.indent <= top or ln.kind not in (Kind.NUMBERED, Kind.BULLET) or answer_label(ln) is not None:
+            break
+        entries.append(ln.body)
+        j += 1
+    if not entries or sum(strong(e) for e in entries) * 2 < len(entries):
+        return [], idx + 1
+    while j > idx + 1 and lines[j - 1].blank:
+        j -= 1
+    return entries, j
+
+
+def run_on(body: str, first: int | None) -> list[tuple[int, str]]:
+    """`1.A?2.B?3.C?` on one line: the numbered questions run together (at least three)."""
+    if first is None:
+        return []
+    cuts, expected = [], first + 1
+    for m in _RUN_ON.finditer(body):
+        if int(m.group(1)) == expected:
+            cuts.append(m)
+            expected += 1
+    if len(cuts) < 2:
+        return []
+    parts, start, number = [], 0, first
+    for m in cuts:
+        parts.append((number, body[start:m.start()].strip()))
+        start, number = m.end(), int(m.group(1))
+    parts.append((number, body[start:].strip()))
+    return [(n, q) for n, q in parts if q]
+
+
+def bold_question_with_answer(line: Line) -> tuple[str, str] | None:
+    """`1. **What is a stride?** How far the kernel moves.`: (question, answer on the line)."""
+    rest = numbered_rest(line.text)
+    m = _BOLD_Q.match(rest) if rest else None
+    if not m:
+        return None
+    question, answer = strip_bold(m.group("q")), m.group("a").strip()
+    if not (strong(question) or imperative(question)) or len(answer.split()) < 3 and len(answer) < 8:
+        return None
+    return question, answer
+
+
+def _lazy(tops: list[Unit]) -> bool:
+    """Every entry numbered `1.` (Markdown renumbers them): the sequence says nothing."""
+    return len(tops) >= 3 and sum(u.number == 1 for u in tops) >= 0.8 * len(tops)
+
+
+def _answers_nested(lines: list[Line], tops: list[Unit]) -> bool:
+    """Answers written inside their entries (indented under each `1.` line)."""
+    if len(tops) < 3:
+        return False
+    inside = nested = 0
+    for a, b in zip(tops, tops[1:], strict=False):
+        for ln in lines[a.idx + 1:b.idx]:
+            if ln.blank or ln.kind is Kind.HEADING:
+                continue
+            inside += 1
+            nested += ln.indent >= 2
+    return inside >= len(tops) and nested >= 0.95 * inside
+
+
+def numbered(units: list[Unit], lines: list[Line], allowed: list[bool]) -> list[Anchor]:
+    """Numbered entries that are questions, in document order."""
+    cand = {u.idx: u for u in units if u.form == "entry" and u.ordered and top_level(u) and allowed[u.idx]
+            and lines[u.idx].kind is Kind.NUMBERED and _WORD.search(u.text) and not _LINK_ONLY.match(u.text)}
+    tops = sorted(cand.values(), key=lambda u: u.idx)
+    lazy, nested = _lazy(tops), _answers_nested(lines, tops)
+    anchors: list[Anchor] = []
+    expected: int | None = None
+    in_body = False  # content seen since the last accepted question
+    last_body_end = -1
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        if not allowed[i]:
+            i += 1
+            continue
+        if ln.kind is Kind.HEADING:
+            expected, in_body = None, False
+        elif i in cand:
+            got = _numbered_one(lines, i, ln, expected, in_body, lazy, nested)
+            if got:
+                anchors.extend(got)
+                expected = (ln.number or 0) + 1
+                in_body = False
+                i = last_body_end = got[-1].body_start
+                continue
+        if i >= last_body_end and not ln.blank and ln.kind is not Kind.HEADING and anchors:
+            in_body = True
+        i += 1
+    return anchors
+
+
+def _numbered_one(lines: list[Line], i: int, ln: Line, expected: int | None, in_body: bool, lazy: bool,
+                  nested: bool) -> list[Anchor]:
+    translations, body_start = attach(lines, i, ln.body)
+    subs, after_subs = ([], body_start) if translations else sub_questions(lines, i)
+    firm = strong(ln.body) or bool(translations) or bool(subs) or _followed_by_answer(lines, i)
+    asks = firm or weak(ln.body)
+    in_sequence = expected is None or ln.number == expected or (lazy and ln.number == 1)
+    definition = definition_like(ln.body) and not firm
+    if nested:
+        ok = True
+    elif in_body:
+        ok = asks and not definition and (in_sequence or firm)
+    else:
+        ok = (asks or in_sequence) and not definition
+    if not ok:
+        return []
+    if subs:
+        body_start = after_subs
+    out: list[Anchor] = []
+    number: int | None = ln.number
+    question = " ".join([ln.body, *subs])
+    inline = None if subs or translations else bold_question_with_answer(ln)
+    if inline:
+        question = inline[0]
+    run = run_on(ln.body, ln.number)
+    if run:  # "1.…是什么?2.…区别?3.…?" written as one paragraph: one item each
+        out.extend(Anchor(shape="numbered", question=q, question_line=ln.no, start=i, body_start=i + 1, number=n)
+                   for n, q in run[:-1])
+        number, question = run[-1]
+    out.append(Anchor(shape="bilingual_pairs" if translations else "numbered", question=question, question_line=ln.no,
+                      start=i, body_start=body_start, number=number,
+                      inline_answer=(inline[1], ln.no) if inline else None, translations=translations))
+    return out
+
+
+def bold(units: list[Unit], allowed: list[bool]) -> list[Anchor]:
+    return [Anchor(shape="bold_questions", question=u.text, question_line=u.idx + 1, start=u.idx, body_start=u.idx + 1)
+            for u in units if u.form == "bold" and allowed[u.idx] and u.indent <= 1 and "entry" not in u.path
+            and strong(u.text) and len(u.text) <= 300]
+
+
+def combine(bolds: list[Anchor], nums: list[Anchor], lines: list[Line]) -> list[Anchor]:
+    """The bold questions plus the numbered ones outside their answers, when the bold
+    questions are the document's shape; else the numbered questions alone."""
+    if len(bolds) < 2:
+        return nums
+    owner_open = [False] * len(lines)  # is line i under a bold question (no heading since)?
+    starts = {a.start for a in bolds}
+    open_ = False
+    for i, ln in enumerate(lines):
+        if i in starts:
+            open_ = True
+        elif ln.kind is Kind.HEADING:
+            open_ = False
+        owner_open[i] = open_
+    outside = [a for a in nums if not owner_open[a.start]]
+    return sorted(bolds + outside, key=lambda a: a.start) if len(bolds) >= len(outside) else nums
+
+
+# --- the fallback: lines that ask, and their siblings -----------------------------------
+
+_FALLBACK_KINDS = (Kind.TEXT, Kind.BULLET, Kind.NUMBERED, Kind.HEADING)
+_LIST = (Kind.BULLET, Kind.NUMBERED)
+
+
+def _bold_with_children(lines: list[Line], i: int) -> bool:
+    """`- **1*1 卷积的作用**` with indented lines under it: a bold entry that is answered."""
+    entry = lines[i].text[1:].strip()
+    if not (entry.startswith("**") and entry.endswith("**")):
+        return False
+    nxt = next((x for x in lines[i + 1:] if not x.blank), None)
+    return nxt is not None and nxt.indent > lines[i].indent
+
+
+def fallback(lines: list[Line], allowed: list[bool]) -> list[Anchor]:
+    """Any short line that asks with a question mark, and the list entries beside it that
+    ask in other words (the document has no other shape)."""
+    def text(ln: Line) -> str:
+        return ln.body or ln.text
+
+    def candidate(ln: Line, i: int) -> bool:
+        return allowed[i] and ln.kind in _FALLBACK_KINDS and ln.indent <= 1 and len(text(ln)) <= 300
+
+    asking_lists = {(ln.kind, ln.indent) for i, ln in enumerate(lines)
+                    if ln.kind in _LIST and candidate(ln, i) and strong(text(ln))}
+    anchors: list[Anchor] = []
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        t = text(ln)
+        sibling = (ln.kind, ln.indent) in asking_lists and not definition_like(t) and (
+            weak(t) or _bold_with_children(lines, i))
+        if candidate(ln, i) and (strong(t) or sibling):
+            translations, body_start = attach(lines, i, t)
+            anchors.append(Anchor(shape="bilingual_pairs" if translations else "generic", question=t, question_line=ln.no,
+                                  start=i, body_start=body_start, number=ln.number,
+                                  level=ln.level if ln.kind is Kind.HEADING else 0, translations=translations))
+            i = body_start
+            continue
+        i += 1
+    return anchors

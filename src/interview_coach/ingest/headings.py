@@ -1,0 +1,124 @@
+"""Which headings are questions: the headings of one level form a group, weighed together.
+
+A heading that asks ("## What is attention?") or is numbered among numbered headings that
+mostly ask is a question; so is every heading of a level where it stands among them and
+asks in the imperative or opens like a question ("### 解释 RoPE", "### How does X work"),
+and every heading of a level whose questions have (nearly) no bodies (a list of questions
+written as headings: a section cannot be empty at the level of the questions it would
+hold). Headings that open like a question but have neither "?" nor a number count when
+they are most of their level and nothing under them asks. A question heading is a
+sub-heading of an answer when other headings of its level beside it are not questions.
+Deeper headings, lists and `---` inside a question's section are answer text.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .lines import Kind, Line, question_label
+from .model import Anchor
+from .questionlike import imperative, questionlike, strong, weak
+from .units import Unit
+
+
+def candidates(units: list[Unit], lines: list[Line], allowed: list[bool]) -> list[Unit]:
+    """Heading units with text, except those that only name the question below them
+    ("### Question 3": the label reads them)."""
+    return [u for u in units if u.form == "heading" and allowed[u.idx] and u.text and question_label(lines[u.idx]) != ""]
+
+
+def pick(heads: list[Unit], lines: list[Line], hint_level: int | None = None) -> tuple[list[Unit], dict[int, str]]:
+    """The question headings, and for each level that was weighed and refused, why."""
+    why: dict[int, str] = {}
+    if hint_level:
+        return [h for h in heads if h.level == hint_level], why
+    numbered_at = Counter(h.level for h in heads if h.number is not None)
+    asking_numbered = Counter(h.level for h in heads if h.number is not None and questionlike(h.text))
+    firm = [
+        h for h in heads
+        if strong(h.text) or (h.number is not None and (
+            questionlike(h.text) or asking_numbered[h.level] * 2 >= numbered_at[h.level] >= 2))
+    ]
+    if len(firm) < 2:
+        firm = _asking_level(heads, lines, why)
+        if len(firm) < 2:
+            return [], why
+    levels = {h.level for h in firm}
+    listed = _question_lists(lines, firm)
+    picked = [h for h in heads if h in firm or h.level in listed
+              or (h.level in levels and h.number is None and (weak(h.text) or imperative(h.text)))]
+    return _without_subheadings(picked, heads), why
+
+
+def _without_subheadings(picked: list[Unit], heads: list[Unit]) -> list[Unit]:
+    """Drop a question heading that sits inside another question's answer among plain
+    sub-headings of its level (`#### Why LN?` / `##### Short answer` / `##### What breaks?`)."""
+    chosen = {id(h) for h in picked}
+    drop: set[int] = set()
+    for k, h in enumerate(heads):
+        if id(h) not in chosen:
+            continue
+        subs = []
+        for x in heads[k + 1:]:
+            if x.level <= h.level:
+                break
+            subs.append(x)
+        for level in {x.level for x in subs}:
+            at = [x for x in subs if x.level == level]
+            if any(id(x) not in chosen for x in at):
+                drop.update(id(x) for x in at)
+    return [h for h in picked if id(h) not in drop]
+
+
+def _asking_level(heads: list[Unit], lines: list[Line], why: dict[int, str]) -> list[Unit]:
+    """Question headings written without "?" or a number ("#### What is seq2seq model",
+    "### 如何缓解幻觉"): a level where at least three headings, and most of them, open like
+    a question, and no line under them asks with a question mark (then the questions are
+    elsewhere and these headings are sections)."""
+    for level in sorted({h.level for h in heads}):
+        at = [h for h in heads if h.level == level]
+        asking = [h for h in at if weak(h.text)]
+        if len(asking) < 2:
+            continue
+        if len(asking) < 3 or len(asking) * 10 < len(at) * 6:
+            why[level] = f"{len(asking)} of {len(at)} level-{level} headings open like questions"
+            continue
+        under = [ln for h in asking for ln in lines[h.block.start + 1:h.block.end]]
+        if not any(ln.kind is not Kind.CODE and strong(ln.body or ln.text) for ln in under):
+            return asking
+        why[level] = f"level-{level} headings open like questions but hold questions of their own"
+    return []
+
+
+def _empty_body(lines: list[Line], h: Unit) -> bool:
+    for ln in lines[h.idx + 1:]:
+        if ln.kind is Kind.HEADING:
+            return ln.level <= h.level  # a deeper heading ("### Answer") is content
+        if not ln.blank and ln.kind is not Kind.SEPARATOR:
+            return False
+    return True
+
+
+def _question_lists(lines: list[Line], firm: list[Unit]) -> set[int]:
+    """Levels with at least 3 question headings, 80 % or more of them without a body."""
+    out = set()
+    for level in {h.level for h in firm}:
+        at = [h for h in firm if h.level == level]
+        if len(at) >= 3 and sum(_empty_body(lines, h) for h in at) >= 0.8 * len(at):
+            out.add(level)
+    return out
+
+
+def anchors(picked: list[Unit], lines: list[Line]) -> list[Anchor]:
+    out = []
+    for h in picked:
+        end = h.idx + 1
+        for k in range(h.idx + 1, len(lines)):  # the next heading of its level or above
+            if lines[k].kind is Kind.HEADING and lines[k].level <= h.level:
+                end = k
+                break
+        else:
+            end = len(lines)
+        out.append(Anchor(shape="heading_per_question", question=h.text, question_line=h.idx + 1, start=h.idx,
+                          body_start=h.idx + 1, number=h.number, level=h.level, body_end=end))
+    return out

@@ -1,0 +1,116 @@
+"""Infer a document's item template from its block tree: which sibling group holds the
+questions, and where each question's answer begins and ends.
+
+Blocks that frame their own questions (table rows, `<details>`, callouts) are read first
+and own their lines. Then labelled questions (`面试题：`, `Q:`) compete with the groups of
+question headings, numbered entries and bold lines: labels win unless they are a few
+stray labels inside other answers. A document with none of these falls back on lines
+that ask. A question's answer runs to the next question, or to the next heading (of its
+level or above, for a heading question).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import entries, framed, headings, labelled
+from .blocks import Block
+from .lines import Kind, Line
+from .model import Anchor
+from .units import Unit, label_text
+
+
+@dataclass(slots=True)
+class Rejected:
+    """A group that looked like questions and was not read as such."""
+
+    first: int  # 1-based line
+    last: int
+    why: str
+
+
+@dataclass(slots=True)
+class Template:
+    anchors: list[Anchor]
+    rejected: list[Rejected] = field(default_factory=list)
+
+
+def infer(doc: Block, lines: list[Line], units: list[Unit], hints: dict[str, str] | None = None) -> Template:
+    hints = hints or {}
+    n = len(lines)
+    allowed = [ln.kind is not Kind.CODE for ln in lines]
+    anchors: list[Anchor] = []
+    rejected: list[Rejected] = []
+
+    def own(start: int, end: int) -> None:
+        for k in range(start, min(end, n)):
+            allowed[k] = False
+
+    for tbl in (b for b in doc.walk() if b.kind == "table"):
+        rows, _ = framed.table(tbl, lines, hints)
+        if rows:
+            anchors.extend(rows)
+            own(tbl.start, tbl.end)
+    blocks = list(doc.walk())
+    for u in units:
+        if u.form == "details" and allowed[u.idx]:
+            got = framed.details(u, lines)
+            if got:
+                anchors.extend(got)
+                own(u.block.start, u.block.end)
+        elif u.form == "callout" and allowed[u.idx]:
+            nxt = _next_sibling(u.block, blocks)
+            a = framed.callout(u, nxt, lines)
+            if a:
+                anchors.append(a)
+                own(u.block.start, max(a.body_end or 0, u.block.end))
+
+    labels = [a for u in units if u.form in ("label", "heading", "container", "entry") and allowed[u.idx]
+              and _is_label(u, lines) for a in [labelled.anchor(u, lines, allowed)] if a is not None]
+
+    level_hint = int(hints["heading_level"]) if hints.get("heading_level", "").isdigit() else None
+    picked, why = headings.pick(headings.candidates(units, lines, allowed), lines, level_hint)
+    rejected += [Rejected(0, 0, w) for w in why.values()]
+    heads = headings.anchors(picked, lines)
+    for a in heads:
+        own(a.start, a.body_end or a.body_start)
+    nums = entries.numbered(units, lines, allowed)
+    found = heads + entries.combine(entries.bold(units, allowed), nums, lines)
+    # labelled questions win unless they are a few stray labels inside other answers
+    if len(labels) >= 2 and len(labels) * 2 >= len(found) or (labels and not found):
+        return Template(anchors + labels, rejected)
+    if not found:
+        found = entries.fallback(lines, allowed)
+    return Template(anchors + found + _apart(labels, found, lines), rejected)
+
+
+def _is_label(u: Unit, lines: list[Line]) -> bool:
+    return u.form == "label" or label_text(lines[u.idx]) is not None
+
+
+def _next_sibling(b: Block, blocks: list[Block]) -> Block | None:
+    parent = b.parent
+    if parent is None:
+        return None
+    k = parent.children.index(b)
+    return parent.children[k + 1] if k + 1 < len(parent.children) else None
+
+
+def _apart(labels: list[Anchor], found: list[Anchor], lines: list[Line]) -> list[Anchor]:
+    """Labelled questions in a part of the document of their own (a heading closes every
+    question before them), when another shape is the document's main one: a stray `Q:`
+    inside an answer stays answer text, a `## 场景题` part of Q/A pairs does not."""
+    out = []
+    taken = {a.start for a in found}
+    for lab in labels:
+        if lab.start in taken:  # "### 10、title" / "问题：…": the heading question already holds it
+            continue
+        before = [a for a in found if a.start < lab.start]
+        if not before:
+            out.append(lab)
+            continue
+        last = max(before, key=lambda a: a.start)
+        if any(ln.kind is Kind.HEADING and (last.level == 0 or ln.level <= last.level)
+               for ln in lines[last.body_start:lab.start + 1]):
+            out.append(lab)
+    return out
