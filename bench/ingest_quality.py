@@ -158,7 +158,7 @@ def score_file(path: Path, gold: list[dict[str, Any]], hints: dict[str, str] | N
     except InputError as e:
         fs.error = str(e)
         return fs
-    result = parse_lines(doc.lines, hints=hints)
+    result = parse_lines(doc.lines, hints=hints) if hints else parse_lines(doc.lines)
     lines = classify(doc.lines)
     items = result.items
     fs.items = len(items)

@@ -91,7 +91,7 @@ def build(lines: list[Line]) -> Block:
         doc.children.append(Block("front", 0, front))
     _from_tokens(tokens, doc, lines)
     _restructure(doc, lines)
-    doc.children = _sections(doc.children, lines)
+    _nest_sections(doc)
     _link(doc)
     return doc
 
@@ -355,7 +355,16 @@ def _directives(kids: list[Block], lines: list[Line]) -> list[Block]:
 # --- sections ------------------------------------------------------------------------
 
 
-def _sections(kids: list[Block], lines: list[Line]) -> list[Block]:
+def _nest_sections(node: Block) -> None:
+    """Sections in the document and in every block that holds others (a heading inside a
+    `<details>` answer opens a section of that answer, not of the document)."""
+    if node.kind in ("doc", "details", "admonition", "container", "callout", "quote", "entry"):
+        node.children = _sections(node.children)
+    for c in node.children:
+        _nest_sections(c)
+
+
+def _sections(kids: list[Block]) -> list[Block]:
     """Nest the blocks after each heading into its section, up to the next heading of its
     level or above."""
     root: list[Block] = []

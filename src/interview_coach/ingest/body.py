@@ -161,13 +161,6 @@ def extract(lines: list[Line]) -> Body:
         content = inner
         if not content:
             return body
-    # the body ends at the first column-0 separator that follows content
-    for i, ln in enumerate(content):
-        if _is_boundary(ln):
-            content = _trim(content[:i])
-            break
-    if not content:
-        return body
     first = content[0]
     label = answer_label(first)
     if label is None:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .lines import Kind, Line, question_label
+from .blocks import Block
+from .lines import Kind, Line, question_label, reveal_label
 from .model import Anchor
 from .questionlike import imperative, questionlike, strong, weak
 from .units import Unit
@@ -24,7 +25,18 @@ from .units import Unit
 def candidates(units: list[Unit], lines: list[Line], allowed: list[bool]) -> list[Unit]:
     """Heading units with text, except those that only name the question below them
     ("### Question 3": the label reads them)."""
-    return [u for u in units if u.form == "heading" and allowed[u.idx] and u.text and question_label(lines[u.idx]) != ""]
+    return [u for u in units if u.form == "heading" and allowed[u.idx] and u.text and question_label(lines[u.idx]) != ""
+            and not in_answer_wrapper(u.block)]
+
+
+def in_answer_wrapper(b: Block) -> bool:
+    """Inside `<details><summary>Answer</summary>` or an admonition: answer text."""
+    p = b.parent
+    while p is not None:
+        if p.kind == "admonition" or p.kind == "details" and (not p.title or reveal_label(p.title)):
+            return True
+        p = p.parent
+    return False
 
 
 def pick(heads: list[Unit], lines: list[Line], hint_level: int | None = None) -> tuple[list[Unit], dict[int, str]]:
@@ -32,12 +44,12 @@ def pick(heads: list[Unit], lines: list[Line], hint_level: int | None = None) ->
     why: dict[int, str] = {}
     if hint_level:
         return [h for h in heads if h.level == hint_level], why
-    numbered_at = Counter(h.level for h in heads if h.number is not None)
-    asking_numbered = Counter(h.level for h in heads if h.number is not None and questionlike(h.text))
+    numbered_at = Counter(h.key for h in heads if h.number is not None)
+    asking_numbered = Counter(h.key for h in heads if h.number is not None and questionlike(h.text))
     firm = [
         h for h in heads
         if strong(h.text) or (h.number is not None and (
-            questionlike(h.text) or asking_numbered[h.level] * 2 >= numbered_at[h.level] >= 2))
+            questionlike(h.text) or asking_numbered[h.key] * 2 >= numbered_at[h.key] >= 2))
     ]
     if len(firm) < 2:
         firm = _asking_level(heads, lines, why)
@@ -112,13 +124,7 @@ def _question_lists(lines: list[Line], firm: list[Unit]) -> set[int]:
 def anchors(picked: list[Unit], lines: list[Line]) -> list[Anchor]:
     out = []
     for h in picked:
-        end = h.idx + 1
-        for k in range(h.idx + 1, len(lines)):  # the next heading of its level or above
-            if lines[k].kind is Kind.HEADING and lines[k].level <= h.level:
-                end = k
-                break
-        else:
-            end = len(lines)
+        end = h.block.end  # its section: to the next heading of its level or above in the same block
         out.append(Anchor(shape="heading_per_question", question=h.text, question_line=h.idx + 1, start=h.idx,
                           body_start=h.idx + 1, number=h.number, level=h.level, body_end=end))
     return out

@@ -54,6 +54,7 @@ def _trailing_marks(text: str) -> str:
     return text[:end]
 
 
+_NOTE_AFTER = re.compile(r"[?？]\s*[(（][^()（）]{1,200}[)）]$")  # "What does row 2 hold? (Careful: …)"
 _ATTRIBUTION = re.compile(r"[?？][ \t]+[-–—|][ \t]+[^?？]{1,60}$")  # "What is X? - Google Interview Question"
 
 
@@ -64,7 +65,8 @@ _EXAM_TAG = re.compile(r"^(?:\d{1,3}[.、．]?\s*)?[(（【\[]\s*(?:单选|多�
 
 def strong(text: str) -> bool:
     t = _trailing_marks(clean(text))
-    return t.endswith(("?", "？")) or bool(_ATTRIBUTION.search(t)) or bool(_EXAM_TAG.match(t))
+    return (t.endswith(("?", "？")) or bool(_ATTRIBUTION.search(t)) or bool(_EXAM_TAG.match(t))
+            or bool(_NOTE_AFTER.search(t)))
 
 
 def weak(text: str) -> bool:

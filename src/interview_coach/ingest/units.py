@@ -37,7 +37,7 @@ class Unit:
     def key(self) -> tuple[object, ...]:
         """Units with one key are siblings of one template."""
         if self.form == "heading":
-            return ("heading", self.level)
+            return ("heading", self.level, self.path)
         if self.form == "entry":
             return ("entry", self.ordered, self.path, min(self.indent, 8) // 2 if self.block.loose else 0)
         if self.form == "row":
