@@ -14,6 +14,9 @@ An item matches a gold question when its question line is the gold line or one o
   or more) and the answer is right: both absent, or the F1 of the item's non-blank answer
   lines (answer and explanation spans) against the gold's non-blank answer lines is 0.9 or
   more, pure label and markup lines ("答案：", "<details>", "---") left out on both sides;
+- an item at an also_line of a question already matched (a recap list, a contents entry)
+  is a duplicate mention: it counts as a matched item for precision, and is listed apart;
+- macro figures average the files, each counting once;
 - named: the share of missed gold questions that a notice names (its line is the gold
   line or an also_line, ±1).
 Per-file figures and the totals go to `--json` (default bench/results/ingest_quality.json).
@@ -54,6 +57,7 @@ class FileScore:
     question_right: int = 0
     answer_right: int = 0
     missed_named: int = 0
+    duplicates: int = 0  # items at an also_line of a question matched elsewhere: real, counted as matched items
     error: str | None = None
     missed: list[dict[str, Any]] = field(default_factory=list)
     extra: list[dict[str, Any]] = field(default_factory=list)
@@ -61,7 +65,7 @@ class FileScore:
 
     @property
     def precision(self) -> float:
-        return self.matched / self.items if self.items else (1.0 if not self.gold else 0.0)
+        return (self.matched + self.duplicates) / self.items if self.items else (1.0 if not self.gold else 0.0)
 
     @property
     def recall(self) -> float:
@@ -127,16 +131,19 @@ def _lines_of(row: dict[str, Any]) -> set[int]:
 
 
 def match(items: list[ItemData], gold: list[dict[str, Any]]) -> list[tuple[ItemData, dict[str, Any]]]:
-    """One-to-one: exact line first, then line ±1, then normalised text."""
+    """One-to-one: the gold question's own line first, then its also_lines, then either ±1,
+    then normalised text."""
     pairs: list[tuple[ItemData, dict[str, Any]]] = []
     free_items = list(items)
     free_gold = list(gold)
-    for slack in (0, 1):
+
+    def item_lines(it: ItemData) -> list[int]:
+        return [it.question_line] + ([it.listed_line] if it.listed_line is not None else [])
+
+    for slack, own_only in ((0, True), (0, False), (1, True), (1, False)):
         for row in list(free_gold):
-            near = _lines_of(row)
-            hit = next((it for it in free_items
-                        if any(abs(it.question_line - n) <= slack for n in near)
-                        or (it.listed_line is not None and any(abs(it.listed_line - n) <= slack for n in near))), None)
+            near = {int(row["line"])} if own_only else _lines_of(row)
+            hit = next((it for it in free_items if any(abs(x - n) <= slack for x in item_lines(it) for n in near)), None)
             if hit is not None:
                 pairs.append((hit, row))
                 free_items.remove(hit)
@@ -178,6 +185,11 @@ def score_file(path: Path, gold: list[dict[str, Any]], hints: dict[str, str] | N
                              "explanation": [it.explanation_line_start, it.explanation_line_end],
                              "gold_answer": [row.get("answer_start"), row.get("answer_end")]})
     matched_items = {id(it) for it, _ in pairs}
+    gold_lines = {n for row in gold for n in _lines_of(row)}
+    for it in items:  # a second mention of a judged question (a recap list, a contents entry)
+        if id(it) not in matched_items and any(abs(it.question_line - n) <= 1 for n in gold_lines):
+            matched_items.add(id(it))
+            fs.duplicates += 1
     matched_rows = {id(row) for _, row in pairs}
     notice_lines = {n.line for n in result.notices}
     for row in gold:
@@ -196,17 +208,25 @@ def totals(scores: list[FileScore]) -> dict[str, Any]:
     gold = sum(s.gold for s in scores)
     items = sum(s.items for s in scores)
     matched = sum(s.matched for s in scores)
+    duplicates = sum(s.duplicates for s in scores)
     missed = gold - matched
+    scored = [s for s in scores if s.gold]
     named = sum(s.missed_named for s in scores)
     return {
         "files": len(scores), "gold": gold, "items": items, "matched": matched,
-        "precision": round(matched / items, 4) if items else None,
+        "duplicates": duplicates,
+        "precision": round((matched + duplicates) / items, 4) if items else None,
         "recall": round(matched / gold, 4) if gold else None,
         "fully_right": round(sum(s.fully_right for s in scores) / gold, 4) if gold else None,
         "question_right": round(sum(s.question_right for s in scores) / gold, 4) if gold else None,
         "answer_right": round(sum(s.answer_right for s in scores) / gold, 4) if gold else None,
         "missed": missed, "missed_named": named,
         "named_share": round(named / missed, 4) if missed else 1.0,
+        "macro": {  # each file counts once, whatever its size
+            "precision": round(sum(s.precision for s in scored) / len(scored), 4) if scored else None,
+            "recall": round(sum(s.recall for s in scored) / len(scored), 4) if scored else None,
+            "fully_right": round(sum(s.fully_right / s.gold for s in scored) / len(scored), 4) if scored else None,
+        },
     }
 
 
