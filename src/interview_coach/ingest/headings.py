@@ -13,13 +13,14 @@ Deeper headings, lists and `---` inside a question's section are answer text.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from .blocks import Block
 from .lines import Kind, Line, question_label, reveal_label
 from .model import Anchor
 from .questionlike import imperative, questionlike, strong, weak
-from .units import Unit
+from .units import Unit, link_text
 
 
 def candidates(units: list[Unit], lines: list[Line], allowed: list[bool]) -> list[Unit]:
@@ -51,15 +52,47 @@ def pick(heads: list[Unit], lines: list[Line], hint_level: int | None = None) ->
         if strong(h.text) or (h.number is not None and (
             questionlike(h.text) or asking_numbered[h.key] * 2 >= numbered_at[h.key] >= 2))
     ]
+    inherit = _inheriting(heads, firm)
     if len(firm) < 2:
         firm = _asking_level(heads, lines, why)
         if len(firm) < 2:
             return [], why
     levels = {h.level for h in firm}
     listed = _question_lists(lines, firm)
-    picked = [h for h in heads if h in firm or h.level in listed
+    picked = [h for h in heads if h in firm or h.level in listed or h.key in inherit and _answered_title(h, lines)
               or (h.level in levels and h.number is None and (weak(h.text) or imperative(h.text)))]
     return _without_subheadings(picked, heads), why
+
+
+def _inheriting(heads: list[Unit], firm: list[Unit]) -> set[tuple[object, ...]]:
+    """Groups (a level in one place) where questions are most headings: a title among them
+    ("### Comparing the methods") is one of their questions too."""
+    firm_ids = {id(h) for h in firm}
+    out = set()
+    for key in {h.key for h in heads}:
+        at = [h for h in heads if h.key == key]
+        asking = sum(id(h) in firm_ids for h in at)
+        if asking >= 3 and asking * 10 >= len(at) * 6:
+            out.add(key)
+    return out
+
+
+_SECTION_TITLE = re.compile(
+    r"^(?:references?|reference links|summary|conclusions?|introduction|overview|contents|table of contents|appendix|"
+    r"further reading|resources|acknowledge?ments?|license|notes?|preface|about|changelog|todo|"
+    r"参考|参考资料|参考文献|参考链接|總結|总结|小结|小結|目录|目錄|引言|前言|附录|附錄|说明|說明|致谢|致謝|备注|備註|更新日志)"
+    r"[\s:：]*$", re.I)
+
+
+def _answered_title(h: Unit, lines: list[Line]) -> bool:
+    """A title heading that answers like its question siblings: it has a body of its own,
+    is not a section name, and nothing under it asks (else it holds questions)."""
+    if _SECTION_TITLE.match(h.text.strip()) or len(h.text) > 120:
+        return False
+    under = lines[h.idx + 1:h.block.end]
+    if not any(not ln.blank and ln.kind is not Kind.HEADING for ln in under):
+        return False
+    return not any(ln.kind is not Kind.CODE and strong(link_text(ln.body or ln.text)) for ln in under)
 
 
 def _without_subheadings(picked: list[Unit], heads: list[Unit]) -> list[Unit]:

@@ -19,11 +19,22 @@ from .questionlike import questionlike
 
 _QNUM = re.compile(r"^(?:\*\*)?[Qq](\d{1,3})(?:\*\*)?\s*[.:：)]")
 _BOLD_LINE = re.compile(r"^(\*\*|__)(?P<q>[^*_].*?)\1(?P<tail>[^\w*_]*)$")
+_STRONG_LINE = re.compile(r"^<(strong|b)>(?P<q>.+?)</\1>(?P<tail>[^\w<]*)$", re.I)
+_QUOTE = re.compile(r"^(?:>[ \t]?)+")
+# "[What is X?](#what-is-x)", "[[#X|X]]": an entry that only links to a heading (a table of contents)
+LINK_ONLY = re.compile(r"^(?:(?:\[[^\]]*\]\([^)]*\)|\[\[[^\]]+\]\])[\s,，、|]*)+$")
+_WIKI = re.compile(r"\[\[#?(?:[^\]|]*\|)?([^\]|]+)\]\]")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def link_text(text: str) -> str:
+    """The words of a link-only entry: `[[#A|B]]` → B, `[B](#b)` → B."""
+    return _MD_LINK.sub(r"\1", _WIKI.sub(r"\1", text)).strip()
 
 
 @dataclass(eq=False, slots=True)
 class Unit:
-    form: str  # heading, entry, row, details, callout, admonition, container, label, bold, ask
+    form: str  # heading, entry, toc, row, details, callout, admonition, container, label, bold, line
     block: Block
     idx: int  # 0-based index of the unit's first line
     text: str  # what it would ask (before finishing)
@@ -56,13 +67,18 @@ def label_text(ln: Line) -> str | None:
 
 
 def bold_line(ln: Line) -> str | None:
-    """`**What is X? 👶**`: the text of a line that is bold as a whole (with its trailing marks)."""
+    """`**What is X? 👶**`, `<strong>…</strong>`: the text of a line that is bold as a whole
+    (with its trailing marks); quote marks before it do not count."""
     if ln.kind is not Kind.TEXT:
         return None
-    m = _BOLD_LINE.match(ln.text)
-    if not m or "**" in m.group("q"):
-        return None
-    return (m.group("q") + m.group("tail")).strip()
+    text = _QUOTE.sub("", ln.text).strip()
+    m = _BOLD_LINE.match(text)
+    if m and "**" not in m.group("q"):
+        return (m.group("q") + m.group("tail")).strip()
+    m = _STRONG_LINE.match(text)
+    if m and "<" not in m.group("q"):
+        return (m.group("q") + m.group("tail")).strip()
+    return None
 
 
 _OWN_TEXT = ("code", "html", "hr", "front", "table")
@@ -82,7 +98,9 @@ def _walk(node: Block, lines: list[Line], path: tuple[str, ...], out: list[Unit]
             out.append(Unit("heading", b, b.start, ln.body, path, ln.indent, ln.number, b.level))
             _walk(b, lines, path, out, -1)
         elif b.kind == "entry":
-            out.append(Unit("entry", b, b.start, ln.body or ln.text, path, ln.indent,
+            text = ln.body or ln.text
+            form = "toc" if LINK_ONLY.match(text) else "entry"
+            out.append(Unit(form, b, b.start, link_text(text) if form == "toc" else text, path, ln.indent,
                             b.number if b.number is not None else ln.number, ordered=b.ordered))
             _walk(b, lines, (*path, "entry"), out, b.start)
         elif b.kind == "table":
@@ -113,6 +131,6 @@ def _para(b: Block, lines: list[Line], path: tuple[str, ...], out: list[Unit], s
         if bold is not None:
             out.append(Unit("bold", b, k, bold, path, ln.indent))
             continue
-        text = ln.body or ln.text
+        text = _QUOTE.sub("", ln.body or ln.text).strip()
         if questionlike(text):
             out.append(Unit("line", b, k, text, path, ln.indent, ln.number))
