@@ -217,7 +217,7 @@ def _split_paragraphs(kids: list[Block], lines: list[Line], marker_line: int) ->
                     out.append(Block("para", c + 1, _trim_end(lines, c + 1, nxt)))
                 continue
             entry = Block("entry", c, _trim_end(lines, c, nxt), ordered=ln.kind is Kind.NUMBERED, loose=True,
-                          number=ln.number)
+                          number=ln.number, list_id=-b.start - 1)  # the loose entries of one paragraph: one list
             entry.head_end = c + 1
             entry.children.append(Block("para", c, entry.end))
             out.append(entry)

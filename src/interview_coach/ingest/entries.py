@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import re
 
+from .blocks import Block
 from .lines import Kind, Line, answer_label, numbered_rest, strip_bold
 from .model import Anchor
+from .evidence import Verdict, asks, section_names_questions, weigh
 from .questionlike import definition_like, imperative, strong, weak
 from .translations import attach
 from .units import Unit
@@ -133,6 +135,9 @@ def numbered(units: list[Unit], lines: list[Line], allowed: list[bool]) -> list[
             expected, in_body = None, False
         elif i in cand:
             got = _numbered_one(lines, i, ln, expected, in_body, lazy, nested)
+            for a in got:
+                a.group, a.own_end = ("list", cand[i].block.list_id), cand[i].block.end
+                a.body_end = own_body_end(cand[i].block, a)
             if got:
                 anchors.extend(got)
                 expected = (ln.number or 0) + 1
@@ -142,7 +147,29 @@ def numbered(units: list[Unit], lines: list[Line], allowed: list[bool]) -> list[
         if i >= last_body_end and not ln.blank and ln.kind is not Kind.HEADING and anchors:
             in_body = True
         i += 1
-    return anchors
+    return _bare(_with_evidence(anchors, tops, lines))
+
+
+def _with_evidence(anchors: list[Anchor], tops: list[Unit], lines: list[Line]) -> list[Anchor]:
+    """Drop a numbered list none of whose entries asks or is answered ("## 学习建议" /
+    "1. **理解原理比记答案更重要**"), unless its section names questions."""
+    by_list: dict[object, list[Unit]] = {}
+    for u in tops:
+        by_list.setdefault(("list", u.block.list_id), []).append(u)
+    drop = set()
+    for key, members in by_list.items():
+        if any(asks(u.text) for u in members) or any(_answered(u, lines) for u in members):
+            continue
+        if section_names_questions(members[0].block, lines):
+            continue
+        drop.add(key)
+    return [a for a in anchors if a.group not in drop]
+
+
+def _answered(u: Unit, lines: list[Line]) -> bool:
+    """Something under the entry's own line: indented content, or an answer label right after it."""
+    return u.block.end > u.idx + 1 and any(not ln.blank for ln in lines[u.idx + 1:u.block.end]) \
+        or _followed_by_answer(lines, u.idx)
 
 
 def _numbered_one(lines: list[Line], i: int, ln: Line, expected: int | None, in_body: bool, lazy: bool,
@@ -202,6 +229,80 @@ def combine(bolds: list[Anchor], nums: list[Anchor], lines: list[Line]) -> list[
         owner_open[i] = open_
     outside = [a for a in nums if not owner_open[a.start]]
     return sorted(bolds + outside, key=lambda a: a.start) if len(bolds) >= len(outside) else nums
+
+
+# --- bullet lists ------------------------------------------------------------------------
+
+
+def bullets(units: list[Unit], lines: list[Line], allowed: list[bool]) -> tuple[list[Anchor], list[tuple[Unit, Unit, str]]]:
+    """Bullet entries weighed list by list; also the refused lists that looked like
+    questions: (first, last, why)."""
+    cands = [u for u in units if u.form == "entry" and not u.ordered and allowed[u.idx] and u.text
+             and len(u.text) <= 300 and lines[u.idx].kind is not Kind.CODE]
+    groups: dict[tuple[int, int], list[Unit]] = {}
+    for u in cands:
+        groups.setdefault((id(u.block.parent), u.block.list_id or u.indent), []).append(u)
+    by_depth: dict[int, list[int]] = {}
+    for u in cands:
+        got = by_depth.setdefault(len(u.path), [0, 0])
+        got[0] += asks(u.text)
+        got[1] += 1
+    anchors: list[Anchor] = []
+    refused = []
+    taken = list(allowed)
+    for key, members in sorted(groups.items(), key=lambda kv: (len(kv[1][0].path), kv[1][0].idx)):  # outer lists first
+        members = [u for u in members if taken[u.idx]]
+        if not members:
+            continue
+        asking, total = by_depth[len(members[0].path)]
+        titled = "entry" not in members[0].path and section_names_questions(members[0].block, lines)
+        verdict: Verdict = weigh(members, sum(_answered(u, lines) for u in members), titled, asking / total)
+        if not verdict.accept:
+            if verdict.looked:
+                refused.append((members[0], members[-1], verdict.why))
+            continue
+        for u in members:
+            if verdict.takes(u):
+                for k in range(u.idx, u.block.end):  # what is indented under a question is its answer
+                    taken[k] = False
+                translations, body_start = attach(lines, u.idx, u.text)
+                a = Anchor(shape="bilingual_pairs" if translations else "generic", question=u.text,
+                           question_line=u.idx + 1, start=u.idx, body_start=body_start, number=u.number,
+                           translations=translations, group=("bullets", key), own_end=u.block.end)
+                a.body_end = own_body_end(u.block, a)
+                anchors.append(a)
+    return _bare(anchors), refused
+
+
+def own_body_end(entry: Block, a: Anchor) -> int | None:
+    """An entry followed by another entry of its list answers only with what is indented
+    under it; otherwise what follows it (`1. Q` / `答案：…`) may be its answer."""
+    parent = entry.parent
+    if parent is None:
+        return None
+    k = parent.children.index(entry)
+    nxt = parent.children[k + 1] if k + 1 < len(parent.children) else None
+    if nxt is not None and nxt.kind == "entry" and nxt.list_id == entry.list_id:
+        return max(entry.end, a.body_start)
+    return None
+
+
+def _bare(anchors: list[Anchor]) -> list[Anchor]:
+    """A list of questions without answers: its last entry has none either (what follows
+    the list is the document's commentary, not that entry's answer)."""
+    by_group: dict[object, list[Anchor]] = {}
+    for a in anchors:
+        by_group.setdefault(a.group, []).append(a)
+    for members in by_group.values():
+        if len(members) < 3:
+            continue
+        bare = sum(a.own_end is not None and a.own_end <= a.body_start and a.body_end is not None for a in members[:-1])
+        if bare * 10 >= (len(members) - 1) * 8:
+            last = members[-1]
+            if last.own_end is not None and last.body_end is None:
+                last.body_end = max(last.own_end, last.body_start)
+    return anchors
+    return anchors, refused
 
 
 # --- the fallback: lines that ask, and their siblings -----------------------------------

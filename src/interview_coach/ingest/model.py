@@ -24,6 +24,8 @@ class Anchor:
     inline_answer: tuple[str, int] | None = None  # (text, line) for one-line answers (tables)
     listed_line: int | None = None  # where a question list mentioned it first
     section: str | None = None  # resolved from the headings around it
+    group: object = None  # the sibling group it was read from (one list, one heading level in one place)
+    own_end: int | None = None  # 0-based end of its own block (a list entry with what is indented under it)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from . import entries, framed, headings, labelled
 from .blocks import Block
-from .lines import Kind, Line
+from .evidence import asks
+from .lines import Kind, Line, answer_label
 from .model import Anchor
 from .units import Unit, label_text
 
@@ -66,7 +67,8 @@ def infer(doc: Block, lines: list[Line], units: list[Unit], hints: dict[str, str
                 own(u.block.start, max(a.body_end or 0, u.block.end))
 
     labels = [a for u in units if u.form in ("label", "heading", "container", "entry") and allowed[u.idx]
-              and _is_label(u, lines) for a in [labelled.anchor(u, lines, allowed)] if a is not None]
+              and _is_label(u, lines) for a in [labelled.anchor(u, lines, allowed)]
+              if a is not None and (asks(a.question) or _answer_follows(a, lines) or "entry" not in u.path)]
 
     level_hint = int(hints["heading_level"]) if hints.get("heading_level", "").isdigit() else None
     picked, why = headings.pick(headings.candidates(units, lines, allowed), lines, level_hint)
@@ -79,9 +81,33 @@ def infer(doc: Block, lines: list[Line], units: list[Unit], hints: dict[str, str
     # labelled questions win unless they are a few stray labels inside other answers
     if len(labels) >= 2 and len(labels) * 2 >= len(found) or (labels and not found):
         return Template(anchors + labels, rejected)
+    _claim(found, lines, allowed)
+    listed, refused = entries.bullets(units, lines, allowed)
+    rejected += [Rejected(a.idx + 1, b.block.end, why) for a, b, why in refused]
+    found = sorted(found + listed, key=lambda a: a.start)
     if not found:
         found = entries.fallback(lines, allowed)
     return Template(anchors + found + _apart(labels, found, lines), rejected)
+
+
+def _claim(found: list[Anchor], lines: list[Line], allowed: list[bool]) -> None:
+    """The lines each question holds (to the next question, or the next heading for one that
+    is not a heading) are answer text for every later group."""
+    order = sorted(found, key=lambda a: a.start)
+    for k, a in enumerate(order):
+        limit = order[k + 1].start if k + 1 < len(order) else len(lines)
+        end = a.body_end if a.body_end is not None else limit
+        if a.level == 0 and a.body_end is None:
+            end = next((i for i in range(a.body_start, limit) if lines[i].kind is Kind.HEADING), limit)
+        for i in range(a.start, min(end, limit)):
+            allowed[i] = False
+
+
+def _answer_follows(a: Anchor, lines: list[Line]) -> bool:
+    """`问题：…` read as a label of a question only if it asks or an answer label follows it
+    (in notes, "问题：" names a problem)."""
+    nxt = next((ln for ln in lines[a.body_start:a.body_start + 8] if not ln.blank), None)
+    return nxt is not None and answer_label(nxt) is not None
 
 
 def _is_label(u: Unit, lines: list[Line]) -> bool:

@@ -29,6 +29,8 @@ def translation_after(lines: list[Line], idx: int, question: str) -> tuple[str, 
     nxt = lines[idx + 1]
     if nxt.kind not in (Kind.TEXT, Kind.BULLET) or nxt.indent > lines[idx].indent + 3:
         return None
+    if nxt.kind is Kind.BULLET and nxt.indent > lines[idx].indent:  # an entry under it: its answer
+        return None
     if answer_label(nxt) is not None or explanation_label(nxt) is not None or question_label(nxt) is not None:
         return None
     if _MARKUP.match(nxt.text):  # "<details>", "![figure](…)": markup, not a translation
