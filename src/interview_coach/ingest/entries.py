@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 
 from .blocks import Block
+from .evidence import Verdict, asks, section_names_questions, weigh
 from .lines import Kind, Line, answer_label, numbered_rest, strip_bold
 from .model import Anchor
-from .evidence import Verdict, asks, section_names_questions, weigh
 from .questionlike import definition_like, imperative, strong, weak
 from .translations import attach
 from .units import Unit
@@ -302,7 +302,6 @@ def _bare(anchors: list[Anchor]) -> list[Anchor]:
             if last.own_end is not None and last.body_end is None:
                 last.body_end = max(last.own_end, last.body_start)
     return anchors
-    return anchors, refused
 
 
 # --- the fallback: lines that ask, and their siblings -----------------------------------
