@@ -132,6 +132,9 @@ def _from_tokens(tokens: list[Token], doc: Block, lines: list[Line]) -> None:
             in_table = None
         elif typ == "tr_open" and t.map and in_table is not None and t.map[0] > in_table.start:
             in_table.children.append(Block("row", t.map[0], t.map[0] + 1))
+        elif typ == "fence" and t.map and t.map[1] - t.map[0] > 2 and lines[t.map[0]].kind is Kind.BLANK:
+            # a fenced list of prose (lines.prose_fence): its lines are read as a paragraph
+            stack[-1].children.append(Block("para", t.map[0] + 1, _trim_end(lines, t.map[0] + 1, t.map[1] - 1)))
         elif typ in ("fence", "html_block", "hr") and t.map:
             kind = {"fence": "code", "html_block": "html", "hr": "hr"}[typ]
             stack[-1].children.append(Block(kind, t.map[0], _trim_end(lines, *t.map)))

@@ -124,15 +124,40 @@ def parse_numbered(text: str) -> tuple[int, str] | None:
     return int(m.group("n")), strip_bold(rest)
 
 
+_PROSE_INFO = {"", "text", "txt", "plain", "plaintext", "markdown", "md"}
+
+
+def prose_fence(lines: list[str], start: int) -> int | None:
+    """A fence around a numbered list of prose (```text / 1.什么是… / 2.如何… / ```): the
+    index of its closing line, else None. Such a block is a list someone fenced, not code."""
+    opening = lines[start].strip()
+    m = _FENCE.match(opening)
+    if not m or opening[3:].strip().lower() not in _PROSE_INFO:
+        return None
+    numbered = total = 0
+    for k in range(start + 1, min(len(lines), start + 400)):
+        text = lines[k].strip()
+        if text.startswith(m.group(1)):
+            return k if total >= 3 and numbered * 10 >= total * 6 else None
+        if text:
+            total += 1
+            numbered += parse_numbered(text) is not None
+    return None
+
+
 def classify(lines: list[str]) -> list[Line]:
     out: list[Line] = []
     in_fence: str | None = None
     fence_indent = 0
+    prose_close = -1
     for i, raw in enumerate(lines, start=1):
         raw = raw.rstrip("\r\n")
         stripped = raw.strip()
         indent = _indent_of(raw)
         fence = _FENCE.match(stripped)
+        if i - 1 == prose_close:  # the end of a fenced list: a frame line, like ":::"
+            out.append(Line(i, raw, indent, Kind.BLANK))
+            continue
         if in_fence is not None and stripped and indent < fence_indent:
             in_fence = None  # a fence opened inside a list item ends with the item (CommonMark)
         if in_fence is not None:
@@ -141,6 +166,11 @@ def classify(lines: list[str]) -> list[Line]:
             out.append(Line(i, raw, indent, Kind.CODE))
             continue
         if fence:
+            close = prose_fence(lines, i - 1)
+            if close is not None:
+                prose_close = close
+                out.append(Line(i, raw, indent, Kind.BLANK))
+                continue
             in_fence, fence_indent = fence.group(1), indent
             out.append(Line(i, raw, indent, Kind.CODE))
             continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..bank.types import ItemData
 from ..text.lang import Lang, chinese_variant, detect_lang
-from . import blocks, leftovers, listed_later, question_text, sections, template, units
+from . import blocks, join, leftovers, question_text, sections, template, units
 from . import body as bodies
 from .lines import Kind, Line, classify
 from .model import Anchor, ParseResult
@@ -44,7 +44,8 @@ def parse_lines(raw_lines: list[str], hints: dict[str, str] | None = None) -> Pa
     lines = classify(raw_lines)
     n = len(lines)
     doc = blocks.build(lines)
-    found = template.infer(doc, lines, units.collect(doc, lines), hints)
+    unit_list = units.collect(doc, lines)
+    found = template.infer(doc, lines, unit_list, hints)
     anchors = _with_bodies(lines, sorted(found.anchors, key=lambda a: a.start))
     bodies_of = {id(a): bodies.extract(lines[a.body_start:a.body_end or a.body_start]) for a in anchors}
     orphans = leftovers.orphans(lines, anchors, bodies_of)
@@ -53,16 +54,15 @@ def parse_lines(raw_lines: list[str], hints: dict[str, str] | None = None) -> Pa
         bodies_of.update((id(o), bodies.extract(lines[o.body_start:o.body_end or o.body_start])) for o in orphans)
     sections.assign(lines, anchors, sections.doc_title(lines))
 
-    # a list answered later: list entries without a body, matched to question headings
-    listed = [a for a in anchors if a.level == 0 and a.shape in ("numbered", "bilingual_pairs")
-              and bodies_of[id(a)].answer is None]
-    heads = [a for a in anchors if a.level]
-    if listed and heads:
-        for la, ha in listed_later.match(listed, heads):
-            ha.listed_line, ha.section, ha.shape = la.question_line, la.section, "list_answered_later"
-            anchors.remove(la)
-            if la.translations and not ha.translations:
-                ha.translations = la.translations
+    # answers given elsewhere: listed questions joined to the later place that repeats them
+    unanswered = {id(a) for a in anchors if bodies_of[id(a)].answer is None and a.inline_answer is None}
+    joined = join.join(anchors, unanswered, unit_list, lines)
+    if len(joined) != len(anchors) or any(x is not y for x, y in zip(joined, anchors, strict=False)):
+        new = {id(a) for a in joined} - {id(a) for a in anchors}
+        anchors = _with_bodies(lines, joined)
+        for a in anchors:  # bodies that a joined repeat now ends
+            if id(a) in new or a.body_end is not None and id(a) in bodies_of:
+                bodies_of[id(a)] = bodies.extract(lines[a.body_start:a.body_end or a.body_start])
 
     default_zh = _lang_default(lines)
     items: list[ItemData] = []
