@@ -17,18 +17,21 @@ _EN_OPENERS = (
     "give", "outline", "walk", "tell", "summarize", "summarise", "illustrate", "derive",
     "design", "propose", "suggest", "identify", "highlight", "elaborate", "mention",
     "state", "show", "prove", "write", "implement", "provide", "in what", "in which",
+    "code", "build", "create", "calculate", "compute", "construct", "develop", "evaluate", "estimate", "solve",
+    "analyze", "analyse", "draw", "sketch", "justify", "determine", "differentiate", "distinguish", "interpret",
 )
 _ZH_OPENERS = (
     "请", "請", "解释", "解釋", "描述", "讨论", "討論", "比较", "比較", "简述", "簡述", "简要",
     "簡要", "说明", "說明", "说说", "說說", "谈谈", "談談", "介绍", "介紹", "列举", "列舉", "阐述",
     "闡述", "分析", "举例", "舉例", "概述", "定义", "定義", "写出", "寫出", "推导", "推導",
     "设计", "設計", "对比", "對比", "详细", "詳細", "整理", "试述", "試述", "为何", "為何", "你",
+    "讲", "講", "说", "說", "聊", "手写", "手寫", "手撕", "实现", "實現", "给定", "給定", "写一", "寫一", "计算", "計算",
 )
 _ZH_INTERROGATIVES = (
     "什么", "什麼", "甚麼", "如何", "为什么", "為什麼", "为何", "為何", "怎么", "怎麼", "怎样",
     "怎樣", "哪些", "哪个", "哪個", "哪种", "哪種", "是否", "有何", "何时", "何時", "多少",
     "吗", "嗎", "呢", "能否", "可否", "哪张", "哪張", "哪一", "哪几", "哪幾", "哪条", "哪條", "哪项", "哪項",
-    "哪里", "哪裡", "哪类", "哪類",
+    "哪里", "哪裡", "哪类", "哪類", "有没有", "有沒有", "是不是", "能不能", "会不会", "會不會", "要不要",
 )
 _EN_OPENER = re.compile(r"^(?:" + "|".join(re.escape(w) for w in _EN_OPENERS) + r")\b", re.I)
 
@@ -37,9 +40,11 @@ _IMPERATIVES = (
     "explain", "describe", "discuss", "compare", "contrast", "define", "list", "name", "give", "outline",
     "walk", "tell", "summarize", "summarise", "illustrate", "derive", "propose", "suggest", "identify",
     "highlight", "elaborate", "mention", "state", "show", "write", "implement", "provide", "design",
+    "code", "build", "create", "calculate", "compute", "construct", "develop", "evaluate", "estimate", "solve",
+    "analyze", "analyse", "draw", "sketch", "justify", "determine", "differentiate", "distinguish", "interpret",
 )
 _IMPERATIVE = re.compile(r"^(?:please\s+|can you\s+|could you\s+)?(?:" + "|".join(_IMPERATIVES) + r")\b", re.I)
-_ZH_IMPERATIVES = tuple(w for w in _ZH_OPENERS if w not in ("你", "为何", "為何", "整理", "分析", "详细", "詳細"))
+_ZH_IMPERATIVES = tuple(w for w in _ZH_OPENERS if w not in ("你", "为何", "為何", "整理", "分析", "详细", "詳細", "说", "說"))
 
 
 def clean(text: str) -> str:
@@ -64,9 +69,10 @@ _EXAM_TAG = re.compile(r"^(?:\d{1,3}[.、．]?\s*)?[(（【\[]\s*(?:单选|多�
 
 
 def strong(text: str) -> bool:
-    t = _trailing_marks(clean(text))
+    c = clean(text)
+    t = _trailing_marks(c)
     return (t.endswith(("?", "？")) or bool(_ATTRIBUTION.search(t)) or bool(_EXAM_TAG.match(t))
-            or bool(_NOTE_AFTER.search(t)))
+            or bool(_NOTE_AFTER.search(c.rstrip())))
 
 
 def weak(text: str) -> bool:
