@@ -72,7 +72,7 @@ class FileScore:
         return self.matched / self.gold if self.gold else 1.0
 
 
-_MARKUP = re.compile(r"^(?:</?[a-zA-Z][^>]*>\s*)+$")
+_MARKUP = re.compile(r"^(?:</?[a-zA-Z][^>]*>\s*)+$|^[^\w\u3400-\u9fff]*$")  # tags only, or no word at all
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
 

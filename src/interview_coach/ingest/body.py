@@ -44,8 +44,13 @@ _PLACEHOLDER = re.compile(r"^(?:[-*+]\s*|\d{1,3}[.)、]\s*)?(?:\.{3,}|…+)$")  
 _DANGLING = re.compile(r"^[^\s:：]{1,20}[:：]$")  # "Agent：" closing a body: the next part's label
 
 
+# MDX components around an answer: "<Question", "choices={[", "]}", "/>", "</Quiz>"
+_JSX_FRAME = re.compile(r"^(?:<[A-Z][\w.]*|/>|</[A-Z][\w.]*>|[\w-]+=\{+\[?|\]?\}+\]?\}*|\]\}\s*/>)$")
+
+
 def _filler(line: Line) -> bool:
-    return line.blank or line.kind is Kind.SEPARATOR or bool(_BREAK.match(line.text) or _PLACEHOLDER.match(line.text))
+    return line.blank or line.kind is Kind.SEPARATOR or bool(
+        _BREAK.match(line.text) or _PLACEHOLDER.match(line.text) or _JSX_FRAME.match(line.text))
 
 
 def _trim(lines: list[Line]) -> list[Line]:

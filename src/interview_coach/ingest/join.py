@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from ..text.normalize import bigrams, dice
 from .evidence import asks
+from .questionlike import strong
 from .lines import Kind, Line
 from .model import Anchor
 from .units import Unit
@@ -49,7 +50,7 @@ def join(anchors: list[Anchor], unanswered: set[int], units: list[Unit], lines: 
     for u in units:
         if u.idx <= first or u.form not in _REPEAT_FORMS or u.idx in starts or lines[u.idx].kind is Kind.CODE:
             continue
-        if u.form == "heading" and u.idx in at:
+        if u.form == "heading" and (u.idx in at or _holds_questions(u, lines)):
             continue
         repeats.append((u, _number(u), u.text))
     if not repeats:
@@ -63,7 +64,8 @@ def join(anchors: list[Anchor], unanswered: set[int], units: list[Unit], lines: 
             if start <= la.start:
                 continue
             sim = dice(grams[id(la)], rg)
-            same = la.number is not None and la.number == number
+            # agreeing numbers lower the bar for questions and entries, not for section headings
+            same = la.number is not None and la.number == number and (isinstance(r, Anchor) or r.form != "heading")
             if sim >= ANY_NUMBER_MIN or same and sim >= SAME_NUMBER_MIN:
                 pairs.append((sim + (0.05 if same else 0.0), la, r, text))
     pairs.sort(key=lambda p: -p[0])
@@ -86,6 +88,11 @@ def join(anchors: list[Anchor], unanswered: set[int], units: list[Unit], lines: 
                           body_start=r.idx + 1, number=la.number, listed_line=la.question_line, section=la.section,
                           translations=dict(la.translations), body_end=_repeat_end(r, lines)))
     return sorted(out, key=lambda a: a.start)
+
+
+def _holds_questions(u: Unit, lines: list[Line]) -> bool:
+    """A section whose lines ask is a section of questions, not the answer to one."""
+    return any(ln.kind is not Kind.CODE and strong(ln.body or ln.text) for ln in lines[u.idx + 1:u.block.end])
 
 
 def _repeat_end(u: Unit, lines: list[Line]) -> int | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..bank.types import ItemData
+from ..errors import InputError
 
 
 @dataclass(slots=True)
@@ -41,3 +42,10 @@ class ParseResult:
     items: list[ItemData]
     shapes: list[str]
     notices: list[Notice]
+
+
+class HintError(InputError):
+    """A layout hint that cannot be applied (an unknown key, a bad pattern or value)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("hint", message)

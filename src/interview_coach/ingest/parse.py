@@ -9,12 +9,14 @@ become items too (`leftovers`).
 
 from __future__ import annotations
 
+import re
+
 from ..bank.types import ItemData
 from ..text.lang import Lang, chinese_variant, detect_lang
 from . import blocks, join, leftovers, question_text, sections, template, units
 from . import body as bodies
 from .lines import Kind, Line, classify
-from .model import Anchor, ParseResult
+from .model import Anchor, HintError, ParseResult
 
 
 def _with_bodies(lines: list[Line], anchors: list[Anchor]) -> list[Anchor]:
@@ -32,6 +34,17 @@ def _body_end(lines: list[Line], a: Anchor, limit: int) -> int:
         if ln.kind is Kind.HEADING and (a.level == 0 or ln.level <= a.level):
             return i
     return limit
+
+
+def _strip_hint(hints: dict[str, str] | None) -> re.Pattern[str] | None:
+    """The `strip` layout hint: a pattern removed from every question."""
+    pattern = (hints or {}).get("strip")
+    if not pattern:
+        return None
+    try:
+        return re.compile(pattern)
+    except re.error as e:
+        raise HintError(f"strip={pattern!r} is not a valid pattern: {e}") from e
 
 
 def _lang_default(lines: list[Line]) -> Lang:
@@ -65,6 +78,7 @@ def parse_lines(raw_lines: list[str], hints: dict[str, str] | None = None) -> Pa
                 bodies_of[id(a)] = bodies.extract(lines[a.body_start:a.body_end or a.body_start])
 
     default_zh = _lang_default(lines)
+    strip = _strip_hint(hints)
     items: list[ItemData] = []
     for a in anchors:
         if not a.question:
@@ -72,7 +86,7 @@ def parse_lines(raw_lines: list[str], hints: dict[str, str] | None = None) -> Pa
         b = bodies_of[id(a)]
         q_end = max(a.body_start, a.start + 1)  # question (and translation) lines
         item = ItemData(
-            question=question_text.unquoted(a.question),
+            question=question_text.finish(a.question, strip),
             question_line=a.question_line,
             line_start=a.question_line,
             line_end=lines[q_end - 1].no if q_end - 1 < n else a.question_line,

@@ -22,6 +22,25 @@ def unquoted(question: str) -> str:
     return question
 
 
+# " - Google, Amazon Interview Question": where it was asked, not what
+_ASKED_AT = re.compile(r"\s+[-–—|]\s+[^-–—|?？]{0,80}\binterview questions?\s*$", re.I)
+# "…差别？(今日头条)", "…? (Google)": a short tag after the question, where it was asked
+_NOTE = re.compile(r"([?？。!！])[ \t]*[(（](?![A-Za-z0-9][)）])[^()（）,，、\s]{2,12}[)）][ \t]*$")
+_QUOTED = re.compile(r"^(?:>[ \t]?)+")
+
+
+def finish(question: str, strip: re.Pattern[str] | None = None) -> str:
+    """Question text without quotes around it, where-it-was-asked suffixes, notes in
+    brackets after a sentence end, and what a layout hint says to strip."""
+    q = unquoted(_QUOTED.sub("", question).strip())
+    if strip is not None:
+        q = strip.sub("", q).strip() or q
+    q = _ASKED_AT.sub("", q)
+    if "\n" not in q:  # options on lines of their own keep their brackets
+        q = _NOTE.sub(r"\1", q).strip()
+    return q
+
+
 _OPTION = re.compile(r"^(?:[-*+]\s+)?[(（]?[A-Ha-h][)）.．、:：]\s*\S")
 
 
