@@ -17,8 +17,8 @@ An item matches a gold question when its question line is the gold line or one o
 - an item at an also_line of a question already matched (a recap list, a contents entry)
   is a duplicate mention: it counts as a matched item for precision, and is listed apart;
 - macro figures average the files, each counting once;
-- named: the share of missed gold questions that a notice names (its line is the gold
-  line or an also_line, ±1).
+- named: the share of missed gold questions that a notice names (its line, or the range of
+  lines it reports, holds the gold line or an also_line, ±1).
 Per-file figures and the totals go to `--json` (default bench/results/ingest_quality.json).
 `--hints FILE` is a JSON object {file name: {key: value}} of per-source layout hints.
 """
@@ -191,11 +191,11 @@ def score_file(path: Path, gold: list[dict[str, Any]], hints: dict[str, str] | N
             matched_items.add(id(it))
             fs.duplicates += 1
     matched_rows = {id(row) for _, row in pairs}
-    notice_lines = {n.line for n in result.notices}
+    spans = [(n.line, n.end if n.end is not None else n.line) for n in result.notices]
     for row in gold:
         if id(row) in matched_rows:
             continue
-        named = any(abs(n - g) <= 1 for n in notice_lines for g in _lines_of(row))
+        named = any(first - 1 <= g <= last + 1 for first, last in spans for g in _lines_of(row))
         fs.missed_named += named
         fs.missed.append({"line": row["line"], "kind": row.get("kind"), "named": named,
                           "question": row.get("question", "")[:120]})

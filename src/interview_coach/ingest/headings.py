@@ -40,9 +40,10 @@ def in_answer_wrapper(b: Block) -> bool:
     return False
 
 
-def pick(heads: list[Unit], lines: list[Line], hint_level: int | None = None) -> tuple[list[Unit], dict[int, str]]:
-    """The question headings, and for each level that was weighed and refused, why."""
-    why: dict[int, str] = {}
+def pick(heads: list[Unit], lines: list[Line], hint_level: int | None = None) -> tuple[list[Unit], list[tuple[int, int, str]]]:
+    """The question headings, and the levels that were weighed and refused: (first line,
+    last line, why)."""
+    why: list[tuple[int, int, str]] = []
     if hint_level:
         return [h for h in heads if h.level == hint_level], why
     numbered_at = Counter(h.key for h in heads if h.number is not None)
@@ -115,7 +116,7 @@ def _without_subheadings(picked: list[Unit], heads: list[Unit]) -> list[Unit]:
     return [h for h in picked if id(h) not in drop]
 
 
-def _asking_level(heads: list[Unit], lines: list[Line], why: dict[int, str]) -> list[Unit]:
+def _asking_level(heads: list[Unit], lines: list[Line], why: list[tuple[int, int, str]]) -> list[Unit]:
     """Question headings written without "?" or a number ("#### What is seq2seq model",
     "### 如何缓解幻觉"): a level where at least three headings, and most of them, open like
     a question, and no line under them asks with a question mark (then the questions are
@@ -126,12 +127,14 @@ def _asking_level(heads: list[Unit], lines: list[Line], why: dict[int, str]) -> 
         if len(asking) < 2:
             continue
         if len(asking) < 3 or len(asking) * 10 < len(at) * 6:
-            why[level] = f"{len(asking)} of {len(at)} level-{level} headings open like questions"
+            why.append((asking[0].idx + 1, asking[-1].idx + 1,
+                        f"{len(asking)} of {len(at)} level-{level} headings open like questions"))
             continue
         under = [ln for h in asking for ln in lines[h.block.start + 1:h.block.end]]
         if not any(ln.kind is not Kind.CODE and strong(ln.body or ln.text) for ln in under):
             return asking
-        why[level] = f"level-{level} headings open like questions but hold questions of their own"
+        why.append((asking[0].idx + 1, asking[-1].idx + 1,
+                    f"level-{level} headings open like questions but hold questions of their own"))
     return []
 
 

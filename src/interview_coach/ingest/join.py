@@ -50,7 +50,7 @@ def join(anchors: list[Anchor], unanswered: set[int], units: list[Unit], lines: 
     for u in units:
         if u.idx <= first or u.form not in _REPEAT_FORMS or u.idx in starts or lines[u.idx].kind is Kind.CODE:
             continue
-        if u.form == "heading" and (u.idx in at or _holds_questions(u, lines)):
+        if u.form == "heading" and (u.idx in at or _holds_questions(u, lines)) or not _answers(u, lines):
             continue
         repeats.append((u, _number(u), u.text))
     if not repeats:
@@ -88,6 +88,19 @@ def join(anchors: list[Anchor], unanswered: set[int], units: list[Unit], lines: 
                           body_start=r.idx + 1, number=la.number, listed_line=la.question_line, section=la.section,
                           translations=dict(la.translations), body_end=_repeat_end(r, lines)))
     return sorted(out, key=lambda a: a.start)
+
+
+def _answers(u: Unit, lines: list[Line]) -> bool:
+    """A repeat is followed by an answer: text under it (in its entry or section), or a
+    paragraph after an entry that is not followed by its sibling."""
+    end = _repeat_end(u, lines) or u.block.end
+    if any(not ln.blank for ln in lines[u.idx + 1:end]):
+        return True
+    if u.form != "entry" or u.block.parent is None:
+        return False
+    kids = u.block.parent.children
+    k = kids.index(u.block)
+    return k + 1 < len(kids) and kids[k + 1].kind not in ("entry", "section")
 
 
 def _holds_questions(u: Unit, lines: list[Line]) -> bool:

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from .questionlike import imperative, strong
+
 
 class Kind(Enum):
     BLANK = "blank"
@@ -134,15 +136,23 @@ def prose_fence(lines: list[str], start: int) -> int | None:
     m = _FENCE.match(opening)
     if not m or opening[3:].strip().lower() not in _PROSE_INFO:
         return None
-    numbered = total = 0
+    numbered = asking = total = 0
     for k in range(start + 1, min(len(lines), start + 400)):
         text = lines[k].strip()
         if text.startswith(m.group(1)):
-            return k if total >= 3 and numbered * 10 >= total * 6 else None
+            if total >= 3 and numbered * 10 >= total * 6 or 0 < total <= 3 and asking == total:
+                return k
+            return None
         if text:
             total += 1
             numbered += parse_numbered(text) is not None
+            asking += _asks_in_prose(text)
     return None
+
+
+def _asks_in_prose(text: str) -> bool:
+    """A fenced line that asks or sets a task in words, not code ("给定一个数组…，使用dfs解决")."""
+    return not _CODE_LIKE.match(text) and (strong(text) or imperative(text))
 
 
 def classify(lines: list[str]) -> list[Line]:

@@ -35,6 +35,19 @@ class Notice:
 
     line: int
     message: str
+    end: int | None = None  # the last line of a range it concerns (a refused group)
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A sibling group the template weighed: read as questions, or refused and why."""
+
+    kind: str  # shape of its items, or what the refused group was ("bullets", "headings")
+    first: int  # 1-based lines
+    last: int
+    items: int  # questions read from it (0 when refused)
+    sample: tuple[str, ...] = ()  # its first lines
+    why: str | None = None  # set when refused
 
 
 @dataclass(slots=True)
@@ -42,6 +55,7 @@ class ParseResult:
     items: list[ItemData]
     shapes: list[str]
     notices: list[Notice]
+    groups: list[Group] = field(default_factory=list)
 
 
 class HintError(InputError):

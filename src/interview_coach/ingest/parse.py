@@ -16,7 +16,7 @@ from ..text.lang import Lang, chinese_variant, detect_lang
 from . import blocks, join, leftovers, question_text, sections, template, units
 from . import body as bodies
 from .lines import Kind, Line, classify
-from .model import Anchor, HintError, ParseResult
+from .model import Anchor, Group, HintError, ParseResult
 
 
 def _with_bodies(lines: list[Line], anchors: list[Anchor]) -> list[Anchor]:
@@ -115,6 +115,23 @@ def parse_lines(raw_lines: list[str], hints: dict[str, str] | None = None) -> Pa
             item.line_end = max(item.line_end, b.last_line or item.line_end)
         items.append(item)
     shapes = sorted({it.shape for it in items})
-    return ParseResult(items=items, shapes=shapes, notices=leftovers.notices(lines, items))
+    refused = [(r.first, r.last, r.why) for r in found.rejected]
+    return ParseResult(items=items, shapes=shapes, notices=leftovers.notices(lines, items, unit_list, refused, anchors),
+                       groups=_groups(anchors, found.rejected, lines))
+
+
+def _groups(anchors: list[Anchor], rejected: list[template.Rejected], lines: list[Line]) -> list[Group]:
+    """The sibling groups read as questions (with their item counts) and those refused."""
+    by_key: dict[object, list[Anchor]] = {}
+    for a in anchors:
+        if a.question:
+            by_key.setdefault(a.group if a.group is not None else (a.shape, a.level), []).append(a)
+    out = [Group(kind=members[0].shape, first=members[0].question_line, last=members[-1].question_line,
+                 items=len(members), sample=tuple(a.question[:80] for a in members[:3]))
+           for members in by_key.values()]
+    for r in rejected:
+        sample = tuple(ln.text[:80] for ln in lines[r.first - 1:r.last] if not ln.blank)[:3]
+        out.append(Group(kind=r.kind, first=r.first, last=r.last, items=0, sample=sample, why=r.why))
+    return sorted(out, key=lambda g: g.first)
 
 

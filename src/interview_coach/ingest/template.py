@@ -28,6 +28,7 @@ class Rejected:
     first: int  # 1-based line
     last: int
     why: str
+    kind: str = "list"
 
 
 @dataclass(slots=True)
@@ -72,7 +73,7 @@ def infer(doc: Block, lines: list[Line], units: list[Unit], hints: dict[str, str
 
     level_hint = int(hints["heading_level"]) if hints.get("heading_level", "").isdigit() else None
     picked, why = headings.pick(headings.candidates(units, lines, allowed), lines, level_hint)
-    rejected += [Rejected(0, 0, w) for w in why.values()]
+    rejected += [Rejected(first, last, w, "headings") for first, last, w in why]
     heads = headings.anchors(picked, lines)
     for a in heads:
         own(a.start, a.body_end or a.body_start)
@@ -83,7 +84,7 @@ def infer(doc: Block, lines: list[Line], units: list[Unit], hints: dict[str, str
         return Template(anchors + labels, rejected)
     _claim(found, lines, allowed)
     listed, refused = entries.bullets(units, lines, allowed)
-    rejected += [Rejected(a.idx + 1, b.block.end, why) for a, b, why in refused]
+    rejected += [Rejected(a.idx + 1, b.block.end, why, "list") for a, b, why in refused]
     found = sorted(found + listed, key=lambda a: a.start)
     if not found:
         found = entries.fallback(lines, allowed)
