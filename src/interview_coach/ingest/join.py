@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from ..text.normalize import bigrams, dice
 from .evidence import asks
-from .questionlike import strong
 from .lines import Kind, Line
 from .model import Anchor
+from .questionlike import strong
 from .units import Unit
 
 SAME_NUMBER_MIN = 0.2  # bigram Dice needed when the numbers agree
