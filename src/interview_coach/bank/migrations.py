@@ -112,4 +112,10 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX cards_due ON cards(due);
         """,
     ),
+    (
+        "0004_source_hints",
+        """
+        ALTER TABLE sources ADD COLUMN hints TEXT NOT NULL DEFAULT '{}';
+        """,
+    ),
 ]

@@ -79,6 +79,18 @@ class Store:
             "WHERE sources.path = ?", (path,)).fetchone()
         return int(row[0]), int(row[1])
 
+    def source_hints(self, path: str) -> dict[str, str]:
+        """The layout hints stored with a source ({} for none, or for an unknown source)."""
+        row = self.conn.execute("SELECT hints FROM sources WHERE path = ?", (path,)).fetchone()
+        return dict(json.loads(row[0])) if row else {}
+
+    def set_source_hints(self, path: str, hints: dict[str, str]) -> None:
+        """Store the layout hints of an ingested source (they are applied on every re-ingest)."""
+        cur = self.conn.execute("UPDATE sources SET hints = ? WHERE path = ?",
+                                (json.dumps(hints, ensure_ascii=False, sort_keys=True), path))
+        if cur.rowcount == 0:
+            raise NotFound(f"no source {path!r} in the bank (see `coach sources`)")
+
     def remove_source(self, path: str) -> int:
         n = sync.remove_source(self.conn, path)
         if n is None:

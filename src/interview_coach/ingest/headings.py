@@ -55,7 +55,7 @@ def pick(heads: list[Unit], lines: list[Line], hint_level: int | None = None) ->
     ]
     inherit = _inheriting(heads, firm)
     if len(firm) < 2:
-        firm = _asking_level(heads, lines, why)
+        firm = _answered_level(heads, lines) or _asking_level(heads, lines, why)
         if len(firm) < 2:
             return [], why
     levels = {h.level for h in firm}
@@ -114,6 +114,17 @@ def _without_subheadings(picked: list[Unit], heads: list[Unit]) -> list[Unit]:
             if any(id(x) not in chosen for x in at):
                 drop.update(id(x) for x in at)
     return [h for h in picked if id(h) not in drop]
+
+
+def _answered_level(heads: list[Unit], lines: list[Line]) -> list[Unit]:
+    """A small group where every heading asks (one with a question mark, the others in the
+    imperative or with a question mark too) and has an answer under it of its own."""
+    for key in sorted({h.key for h in heads}, key=str):
+        at = [h for h in heads if h.key == key]
+        if len(at) >= 2 and all(strong(h.text) or imperative(h.text) for h in at) and any(strong(h.text) for h in at) \
+                and all(_answered_title(h, lines) or strong(h.text) and not _empty_body(lines, h) for h in at):
+            return at
+    return []
 
 
 def _asking_level(heads: list[Unit], lines: list[Line], why: list[tuple[int, int, str]]) -> list[Unit]:

@@ -117,17 +117,18 @@ def parse_lines(raw_lines: list[str], hints: dict[str, str] | None = None) -> Pa
     shapes = sorted({it.shape for it in items})
     refused = [(r.first, r.last, r.why) for r in found.rejected]
     return ParseResult(items=items, shapes=shapes, notices=leftovers.notices(lines, items, unit_list, refused, anchors),
-                       groups=_groups(anchors, found.rejected, lines))
+                       groups=_groups(anchors, found.rejected, lines, strip))
 
 
-def _groups(anchors: list[Anchor], rejected: list[template.Rejected], lines: list[Line]) -> list[Group]:
+def _groups(anchors: list[Anchor], rejected: list[template.Rejected], lines: list[Line],
+            strip: re.Pattern[str] | None) -> list[Group]:
     """The sibling groups read as questions (with their item counts) and those refused."""
     by_key: dict[object, list[Anchor]] = {}
     for a in anchors:
         if a.question:
             by_key.setdefault(a.group if a.group is not None else (a.shape, a.level), []).append(a)
     out = [Group(kind=members[0].shape, first=members[0].question_line, last=members[-1].question_line,
-                 items=len(members), sample=tuple(a.question[:80] for a in members[:3]))
+                 items=len(members), sample=tuple(question_text.finish(a.question, strip)[:80] for a in members[:3]))
            for members in by_key.values()]
     for r in rejected:
         sample = tuple(ln.text[:80] for ln in lines[r.first - 1:r.last] if not ln.blank)[:3]

@@ -11,6 +11,8 @@ from ..bank.store import Store
 from ..bank.sync import sync_source
 from ..bank.types import SyncReport
 from ..errors import FileMissing, InputError, NoQuestions
+from . import hints as layout
+from .model import Group, ParseResult
 from .parse import parse_lines
 from .reader import MAX_BYTES, TEXT_SUFFIXES, read_document
 
@@ -26,6 +28,8 @@ class FileReport:
     notices: list[tuple[int, str]] = field(default_factory=list)
     error: str | None = None
     sync: SyncReport | None = None
+    hints: dict[str, str] = field(default_factory=dict)  # the layout hints applied
+    groups: list[Group] = field(default_factory=list)  # what was read and refused (a preview, a fresh parse)
 
     @property
     def ok(self) -> bool:
@@ -59,27 +63,71 @@ def discover(paths: Iterable[str | Path]) -> list[Path | InputError]:
     return out
 
 
-def ingest_file(store: Store, path: Path, max_bytes: int = MAX_BYTES) -> FileReport:
+def _notices(doc_notices: Iterable[tuple[int, str]], result: ParseResult) -> list[tuple[int, str]]:
+    return [*doc_notices, *((n.line, n.message) for n in result.notices)]
+
+
+def ingest_file(store: Store, path: Path, max_bytes: int = MAX_BYTES, hints: dict[str, str] | None = None) -> FileReport:
+    """Read one file into the bank. `hints` update the layout hints stored with the source
+    (an empty value removes one); the stored hints apply on every re-ingest."""
     name = str(path.resolve())
     try:
         doc = read_document(path, max_bytes)
-        if store.source_hash(name) == doc.sha256:  # unchanged: nothing to parse or store
+        stored = store.source_hints(name)
+        applied = layout.check(layout.merged(stored, hints))
+        if store.source_hash(name) == doc.sha256 and applied == stored:  # unchanged: nothing to parse or store
             items, answered = store.source_counts(name)
+            src = next((s for s in store.sources() if s.path == name), None)
             return FileReport(name, "unchanged", items=items, answered=answered, encoding=doc.encoding,
-                              sync=SyncReport(name, "unchanged", kept=items))
-        result = parse_lines(doc.lines)
+                              shapes=src.shapes if src else [], notices=[(int(x[0]), str(x[1])) for x in src.notices] if src else [],
+                              sync=SyncReport(name, "unchanged", kept=items), hints=applied)
+        result = parse_lines(doc.lines, hints=applied)
         if not result.items:
             raise NoQuestions(str(path), "no questions found (is it a question bank?)")
-        notices = [*doc.notices, *((n.line, n.message) for n in result.notices)]
+        notices = _notices(doc.notices, result)
         _follow_move(store, name, doc.sha256)
         report = sync_source(store.conn, path=name, sha256=doc.sha256, encoding=doc.encoding, size=doc.size,
                              shapes=result.shapes, notices=notices, items=result.items)
+        if applied != stored:
+            store.set_source_hints(name, applied)
     except InputError as e:
         return FileReport(name, "error", error=str(e))
     return FileReport(
         name, report.status, items=len(result.items), answered=sum(i.answer is not None for i in result.items),
-        shapes=result.shapes, encoding=doc.encoding, notices=notices, sync=report,
+        shapes=result.shapes, encoding=doc.encoding, notices=notices, sync=report, hints=applied, groups=result.groups,
     )
+
+
+def preview_file(path: Path, max_bytes: int = MAX_BYTES, hints: dict[str, str] | None = None,
+                 store: Store | None = None) -> FileReport:
+    """What ingesting `path` would read, without writing anything: the groups read and
+    refused, the items per group, the notices. With a `store`, the source's stored hints
+    apply too (updated by `hints`)."""
+    name = str(path.resolve())
+    try:
+        doc = read_document(path, max_bytes)
+        stored = store.source_hints(name) if store is not None else {}
+        applied = layout.check(layout.merged(stored, hints))
+        result = parse_lines(doc.lines, hints=applied)
+    except InputError as e:
+        return FileReport(name, "error", error=str(e))
+    status = "preview" if result.items else "error"
+    return FileReport(name, status, items=len(result.items), answered=sum(i.answer is not None for i in result.items),
+                      shapes=result.shapes, encoding=doc.encoding, notices=_notices(doc.notices, result),
+                      error=None if result.items else f"{path}: no questions found (is it a question bank?)",
+                      hints=applied, groups=result.groups)
+
+
+def preview_paths(paths: Iterable[str | Path], *, max_bytes: int = MAX_BYTES,
+                  hints: dict[str, dict[str, str]] | None = None, store: Store | None = None) -> list[FileReport]:
+    """`preview_file` for each file found under `paths`; `hints` by resolved path."""
+    out = []
+    for target in discover(paths):
+        if isinstance(target, InputError):
+            out.append(FileReport(target.path, "error", error=str(target)))
+        else:
+            out.append(preview_file(target, max_bytes, (hints or {}).get(str(target.resolve())), store))
+    return out
 
 
 def _follow_move(store: Store, path: str, sha256: str) -> None:
@@ -98,14 +146,16 @@ def ingest_paths(
     *,
     max_bytes: int = MAX_BYTES,
     on_file: Callable[[FileReport, int, int], None] | None = None,
+    hints: dict[str, dict[str, str]] | None = None,
 ) -> IngestReport:
+    """`hints`: layout hints by resolved file path (see `ingest.hints`)."""
     targets = discover(paths)
     reports: list[FileReport] = []
     for k, target in enumerate(targets, start=1):
         if isinstance(target, InputError):
             rep = FileReport(target.path, "error", error=str(target))
         else:
-            rep = ingest_file(store, target, max_bytes)
+            rep = ingest_file(store, target, max_bytes, (hints or {}).get(str(target.resolve())))
         reports.append(rep)
         if on_file:
             on_file(rep, k, len(targets))
