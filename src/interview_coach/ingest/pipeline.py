@@ -78,8 +78,9 @@ def ingest_file(store: Store, path: Path, max_bytes: int = MAX_BYTES, hints: dic
         if store.source_hash(name) == doc.sha256 and applied == stored:  # unchanged: nothing to parse or store
             items, answered = store.source_counts(name)
             src = next((s for s in store.sources() if s.path == name), None)
+            kept = [(int(x[0]), str(x[1])) for x in src.notices] if src else []
             return FileReport(name, "unchanged", items=items, answered=answered, encoding=doc.encoding,
-                              shapes=src.shapes if src else [], notices=[(int(x[0]), str(x[1])) for x in src.notices] if src else [],
+                              shapes=src.shapes if src else [], notices=kept,
                               sync=SyncReport(name, "unchanged", kept=items), hints=applied)
         result = parse_lines(doc.lines, hints=applied)
         if not result.items:
