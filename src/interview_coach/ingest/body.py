@@ -135,12 +135,35 @@ LEAD_LINES = 6  # at most this many short lines may stand between a question and
 LEAD_CHARS = 160
 
 
+_STUB = re.compile(r"\bTODO\b|your code|在此(?:处)?(?:填写|实现|編寫|编写)|请(?:在此)?(?:实现|補全|补全)|^\s*(?:pass|\.\.\.)\s*$",
+                   re.I)
+
+
+def _stubs(content: list[Line]) -> set[int]:
+    """Indexes of the lines of fenced code blocks that are stubs to fill in (`# TODO`, `pass`)."""
+    out: set[int] = set()
+    k = 0
+    while k < len(content):
+        if content[k].kind is not Kind.CODE:
+            k += 1
+            continue
+        j = k
+        while j < len(content) and content[j].kind is Kind.CODE:
+            j += 1
+        if j - k <= 15 and any(_STUB.search(ln.text) for ln in content[k:j]):
+            out.update(range(k, j))
+        k = j
+    return out
+
+
 def _late_label(content: list[Line]) -> int | None:
     """Index of an answer label that follows a few short lines (multiple-choice options, the
-    question's translation, "Difficulty: Easy"), at the indentation they start at; else None."""
+    question's translation, "Difficulty: Easy", a code stub to fill in), at the indentation
+    they start at; else None."""
     seen = 0
+    stubs = _stubs(content)
     for k, ln in enumerate(content[1:], start=1):
-        if ln.blank:
+        if ln.blank or k in stubs:
             continue
         if answer_label(ln) is not None and ln.indent <= content[0].indent + 1:
             return k

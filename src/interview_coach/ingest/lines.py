@@ -275,10 +275,11 @@ _ANSWER = _label(
     r"solution|参考答案|參考答案|答案要点|答案要點|答题要点|答題要點|回答要点|回答要點|参考回答|參考回答|"
     r"答案思路|答题思路|答題思路|"
     r"[\u4e00-\u9fff]{1,3}的?(?:答案|回答)|答案|回答|解答|标准答案|標準答案|答",
-    r"a|ans|response",
+    r"a|ans|response|我|候选人|候選人|candidate|me",  # "我：" answers "面试官：" in an interview write-up
 )
 _EXPLANATION = _label(r"解析|答案解析|详解|詳解|explanation|rationale|解题思路|解題思路", r"分析|说明|說明|解释|解釋|note")
-_QUESTION = _label(r"面试题|面試題|题目|題目|问题|問題|question|interview question", r"q|问|問")
+_QUESTION = _label(r"面试题|面試題|题目|題目|问题|問題|question|interview question",
+                   r"q|问|問|面试官|面試官|interviewer")
 
 
 def _match(pattern: re.Pattern[str], text: str) -> str | None:
@@ -330,13 +331,25 @@ def question_label(line: Line) -> str | None:
 
 _REVEAL = re.compile(
     r"^(?:click\s+(?:here\s+)?(?:to\s+|for\s+)?)?(?:show|see|view|reveal|expand|toggle|display)?\s*"
-    r"(?:the\s+)?(?:answer|answers|solution|solutions|hint|explanation)\b[\s:：.!]*$"
-    r"|^(?:点击|點擊|点此|點此)?(?:查看|展开|展開|显示|顯示|看)?(?:参考)?(?:答案|解答|解析|參考答案)[\s:：.。!！]*$",
+    r"(?:the\s+)?(?:answer|answers|solution|solutions|hint|hints|explanation)\b[\s:：.!]*$"
+    r"|^(?:点击|點擊|点此|點此)?(?:查看|展开|展開|显示|顯示|看)?(?:参考|參考)?"
+    r"(?:答案|解答|解析|參考答案|提示|思路|答案提示|解题思路|解題思路|答案与解析|答案與解析)(?:提示)?[\s:：.。!！]*$",
     re.IGNORECASE,
 )
 
 
 def reveal_label(text: str) -> bool:
     """A `<summary>` that only says where the answer is ("Answer", "Show answer", "点击查看答案")."""
-    t = strip_bold(text).strip()
+    t = _DECOR.sub("", strip_bold(text).strip()).strip()  # "💡 答案提示"
     return bool(_REVEAL.match(t)) or _match(_ANSWER, t) == ""
+
+
+# "反问：", "## 我提问", "Questions I asked": the candidate's own questions in an interview write-up
+_ASK_BACK = re.compile(
+    r"^(?:\d{1,2}[.、．]\s*)?(?:反问|反問|我提问|我提問|我的提问|我的提問|我问的问题|我問的問題|提问环节|提問環節|"
+    r"(?:my\s+)?questions?\s+(?:i\s+asked|to\s+the\s+interviewer|for\s+the\s+interviewer)|reverse\s+questions?)"
+    r"(?:环节|環節|部分)?\s*[:：]?\s*$", re.I)
+
+
+def ask_back(line: Line) -> bool:
+    return line.kind is not Kind.CODE and bool(_ASK_BACK.match(strip_bold(line.body or line.text)))

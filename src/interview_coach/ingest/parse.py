@@ -15,7 +15,7 @@ from ..bank.types import ItemData
 from ..text.lang import Lang, chinese_variant, detect_lang
 from . import blocks, join, leftovers, question_text, sections, template, units
 from . import body as bodies
-from .lines import Kind, Line, classify
+from .lines import Kind, Line, ask_back, classify
 from .model import Anchor, Group, HintError, ParseResult
 
 
@@ -27,13 +27,12 @@ def _with_bodies(lines: list[Line], anchors: list[Anchor]) -> list[Anchor]:
 
 
 def _body_end(lines: list[Line], a: Anchor, limit: int) -> int:
-    if a.body_end is not None:
-        return min(a.body_end, limit)
-    for i in range(a.body_start, limit):
+    end = min(a.body_end, limit) if a.body_end is not None else limit
+    for i in range(a.body_start, end):
         ln = lines[i]
-        if ln.kind is Kind.HEADING and (a.level == 0 or ln.level <= a.level):
-            return i
-    return limit
+        if a.body_end is None and ln.kind is Kind.HEADING and (a.level == 0 or ln.level <= a.level) or ask_back(ln):
+            return i  # the next heading; "反问：" (the candidate's own questions) ends any answer
+    return end
 
 
 def _strip_hint(hints: dict[str, str] | None) -> re.Pattern[str] | None:
@@ -90,7 +89,7 @@ def parse_lines(raw_lines: list[str], hints: dict[str, str] | None = None) -> Pa
             question_line=a.question_line,
             line_start=a.question_line,
             line_end=lines[q_end - 1].no if q_end - 1 < n else a.question_line,
-            lang=detect_lang(a.question, default_zh),
+            lang=question_text.item_lang(a.question, default_zh),
             shape=a.shape,
             number=a.number,
             section=a.section,

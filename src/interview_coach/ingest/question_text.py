@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 
 from ..bank.types import ItemData
-from ..text.lang import Lang, detect_lang
+from ..text.lang import Lang, chinese_variant, cjk_count, detect_lang, prose_words
 from .lines import Line
 from .questionlike import strong
 
+_PARENS = re.compile(r"（[^）]*）|\([^)]*\)")
 _QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
 
 
@@ -42,14 +43,19 @@ def finish(question: str, strip: re.Pattern[str] | None = None) -> str:
 
 
 _OPTION = re.compile(r"^(?:[-*+]\s+)?[(（]?[A-Ha-h][)）.．、:：]\s*\S")
+# "1. …" / "（2）…" / "③ …": numbered statements the question asks about ("下列说法正确的是：")
+_STATEMENT = re.compile(r"^(?:[-*+]\s+)?(?:[(（]?\d{1,2}[)）.．、]|[①-⑩]|[ivx]{1,4}[.)])\s*\S", re.I)
 
 
 def take_lead(item: ItemData, lead: list[Line], default_zh: Lang) -> None:
-    """Lines between a question and its later answer label: multiple-choice options join the
-    question; a lone line asking the same in the other language is its translation; anything
+    """Lines between a question and its later answer label: multiple-choice options (or the
+    numbered statements it asks about) join the question; a lone line asking the same in the other language is its translation; anything
     else (difficulty, tags) stays in the item's lines but in neither text."""
     options = [ln for ln in lead if _OPTION.match(ln.text)]
-    others = [ln.body or ln.text for ln in lead if not _OPTION.match(ln.text)]
+    if len(options) < 2:
+        options = [ln for ln in lead if _STATEMENT.match(ln.text)]
+    chosen = {id(ln) for ln in options}
+    others = [ln.body or ln.text for ln in lead if id(ln) not in chosen]
     if len(others) == 1 and not item.translations and strong(others[0]):
         lang = detect_lang(others[0], default_zh)
         if (lang == "en") != (item.lang == "en"):
@@ -57,3 +63,22 @@ def take_lead(item: ItemData, lead: list[Line], default_zh: Lang) -> None:
     if len(options) >= 2:
         item.question = "\n".join([item.question, *(ln.text for ln in options)])
     item.line_end = max(item.line_end, lead[-1].no)
+
+
+_EN_RUN = re.compile(r"[A-Za-z][A-Za-z'+\-]*(?:,?[ \t]+[A-Za-z][A-Za-z'+\-]*)*")
+
+
+def item_lang(text: str, default_zh: Lang) -> Lang:
+    """`mixed` only for text written in both languages: an English phrase of four words or
+    more, or three English words or more that are as long as the Chinese. A Chinese question
+    with a couple of English terms ("如何在 fine tuning 时避免灾难性遗忘？") is Chinese, so
+    that filtering by script finds it."""
+    lang = detect_lang(text, default_zh)
+    if lang != "mixed":
+        return lang
+    words = prose_words(text)
+    letters = sum(len(w) for w in words)
+    longest = max((len(prose_words(run)) for run in _EN_RUN.findall(_PARENS.sub(" ", text))), default=0)
+    if longest >= 4 or len(words) >= 3 and letters >= cjk_count(text):
+        return lang
+    return chinese_variant(text, default_zh)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from . import entries, framed, headings, labelled
 from .blocks import Block
 from .evidence import asks
-from .lines import Kind, Line, answer_label
+from .lines import Kind, Line, answer_label, ask_back
 from .model import Anchor
 from .units import Unit, label_text
 
@@ -48,6 +48,9 @@ def infer(doc: Block, lines: list[Line], units: list[Unit], hints: dict[str, str
         for k in range(start, min(end, n)):
             allowed[k] = False
 
+    for first, last in ask_back_spans(lines):  # the candidate's own questions: neither questions nor answers
+        own(first, last)
+        rejected.append(Rejected(first + 1, last, "the candidate's own questions to the interviewer", "ask-back"))
     for tbl in (b for b in doc.walk() if b.kind == "table"):
         rows, _ = framed.table(tbl, lines, hints)
         if rows:
@@ -102,6 +105,21 @@ def _claim(found: list[Anchor], lines: list[Line], allowed: list[bool]) -> None:
             end = next((i for i in range(a.body_start, limit) if lines[i].kind is Kind.HEADING), limit)
         for i in range(a.start, min(end, limit)):
             allowed[i] = False
+
+
+def ask_back_spans(lines: list[Line]) -> list[tuple[int, int]]:
+    """(first, end) of each "反问：" part: to the next heading (of its level or above, for a heading)."""
+    out = []
+    for k, ln in enumerate(lines):
+        if not ask_back(ln):
+            continue
+        end = len(lines)
+        for j in range(k + 1, len(lines)):
+            if lines[j].kind is Kind.HEADING and (ln.kind is not Kind.HEADING or lines[j].level <= ln.level):
+                end = j
+                break
+        out.append((k, end))
+    return out
 
 
 def _answer_follows(a: Anchor, lines: list[Line]) -> bool:
