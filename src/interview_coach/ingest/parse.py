@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..bank.types import ItemData
-from ..text.lang import Lang, chinese_variant, detect_lang
+from ..text.lang import Lang, chinese_variant
 from . import blocks, join, leftovers, question_text, sections, template, units
 from . import body as bodies
 from .lines import Kind, Line, ask_back, classify

@@ -49,8 +49,9 @@ _STATEMENT = re.compile(r"^(?:[-*+]\s+)?(?:[(（]?\d{1,2}[)）.．、]|[①-⑩]
 
 def take_lead(item: ItemData, lead: list[Line], default_zh: Lang) -> None:
     """Lines between a question and its later answer label: multiple-choice options (or the
-    numbered statements it asks about) join the question; a lone line asking the same in the other language is its translation; anything
-    else (difficulty, tags) stays in the item's lines but in neither text."""
+    numbered statements it asks about) join the question; a lone line asking the same in the
+    other language is its translation; anything else (difficulty, tags) stays in the item's
+    lines but in neither text."""
     options = [ln for ln in lead if _OPTION.match(ln.text)]
     if len(options) < 2:
         options = [ln for ln in lead if _STATEMENT.match(ln.text)]
