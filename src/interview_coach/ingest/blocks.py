@@ -135,9 +135,26 @@ def _from_tokens(tokens: list[Token], doc: Block, lines: list[Line]) -> None:
         elif typ == "fence" and t.map and t.map[1] - t.map[0] > 2 and lines[t.map[0]].kind is Kind.BLANK:
             # a fenced list of prose (lines.prose_fence): its lines are read as a paragraph
             stack[-1].children.append(Block("para", t.map[0] + 1, _trim_end(lines, t.map[0] + 1, t.map[1] - 1)))
+        elif typ == "html_block" and t.map:
+            stack[-1].children.extend(_html_runs(lines, t.map[0], _trim_end(lines, *t.map)))
         elif typ in ("fence", "html_block", "hr") and t.map:
             kind = {"fence": "code", "html_block": "html", "hr": "hr"}[typ]
             stack[-1].children.append(Block(kind, t.map[0], _trim_end(lines, *t.map)))
+
+
+def _html_runs(lines: list[Line], start: int, end: int) -> list[Block]:
+    """An HTML block runs to a blank line in CommonMark, so `</details>` / `2. Next question?`
+    would hide the question: lines that are not markup are read as a paragraph of their own."""
+    out: list[Block] = []
+    k = start
+    while k < end:
+        markup = lines[k].text.startswith("<")
+        j = k + 1
+        while j < end and lines[j].text.startswith("<") == markup:
+            j += 1
+        out.append(Block("html" if markup else "para", k, j))
+        k = j
+    return out
 
 
 # --- what CommonMark does not know ---------------------------------------------------

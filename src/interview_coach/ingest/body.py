@@ -131,6 +131,18 @@ def _unwrap_reveal(content: list[Line]) -> tuple[list[Line], str | None] | None:
 _PLACEHOLDER_ANSWER = re.compile(
     r"^[\s_*`>-]*(?:to be (?:filled|added|written|done|completed)(?: in)?|tbd|todo|coming soon|n/?a|"
     r"待补充|待補充|待更新|待完善|暂无|暫無|敬请期待|敬請期待|略)[\s_*`.。!！…]*$", re.I)
+# "--参考自 …", "Source: …", "[notebook](x.ipynb)": where an answer might be, not one
+_CITATION = re.compile(r"^[-—–>*\s]*(?:参考自|參考自|参考|參考|来源|來源|出处|出處|转载自|轉載自|引用自|source|sources|"
+                       r"reference|references|ref|via|credit|credits|adapted from)\s*[:：]?", re.I)
+_LINK_LINE = re.compile(r"^[-*+>\s]*(?:\[[^\]]*\]\([^)]*\)|<?https?://\S+>?|\[\[[^\]]+\]\])[\s,，。.;；]*$")
+
+
+def _only_references(answer: str) -> bool:
+    """An answer made only of links and citation lines points elsewhere."""
+    texts = [t for t in answer.splitlines() if t.strip()]
+    return bool(texts) and all(_CITATION.match(t) or _LINK_LINE.match(t) for t in texts)
+
+
 LEAD_LINES = 6  # at most this many short lines may stand between a question and its answer label
 LEAD_CHARS = 160
 
@@ -219,7 +231,7 @@ def extract(lines: list[Line]) -> Body:
         got = _span_text(expl, explanation_label(expl[0]))
         if got:
             body.explanation, body.explanation_span = got
-    if body.answer is not None and _PLACEHOLDER_ANSWER.match(body.answer):
+    if body.answer is not None and (_PLACEHOLDER_ANSWER.match(body.answer) or _only_references(body.answer)):
         body.answer, body.answer_span = None, None
     if body.explanation is not None and _PLACEHOLDER_ANSWER.match(body.explanation):
         body.explanation, body.explanation_span = None, None

@@ -133,6 +133,9 @@ def numbered(units: list[Unit], lines: list[Line], allowed: list[bool]) -> list[
             continue
         if ln.kind is Kind.HEADING:
             expected, in_body = None, False
+        elif i in cand and anchors and anchors[-1].question.rstrip().endswith((":", "：")) \
+                and _style(ln.text) != _style(lines[anchors[-1].start].text):
+            pass  # "1. 下列说法正确的是：" / "（1）…" / "（2）…": statements of the question, not questions
         elif i in cand:
             got = _numbered_one(lines, i, ln, expected, in_body, lazy, nested)
             for a in got:
@@ -170,6 +173,17 @@ def _answered(u: Unit, lines: list[Line]) -> bool:
     """Something under the entry's own line: indented content, or an answer label right after it."""
     return u.block.end > u.idx + 1 and any(not ln.blank for ln in lines[u.idx + 1:u.block.end]) \
         or _followed_by_answer(lines, u.idx)
+
+
+def _style(text: str) -> str:
+    """How an entry is numbered: "(1)", "1.", "1、", "①"."""
+    t = text.lstrip("-*+ \t").lstrip("*")
+    if t[:1] in "(（":
+        return "paren"
+    if "\u2460" <= t[:1] <= "\u2473":
+        return "circled"
+    m = re.match(r"\d+\s*(\S)", t)
+    return m.group(1) if m else ""
 
 
 def _numbered_one(lines: list[Line], i: int, ln: Line, expected: int | None, in_body: bool, lazy: bool,
@@ -294,7 +308,7 @@ def _bare(anchors: list[Anchor]) -> list[Anchor]:
     for a in anchors:
         by_group.setdefault(a.group, []).append(a)
     for members in by_group.values():
-        if len(members) < 3:
+        if len(members) < 2:
             continue
         bare = sum(a.own_end is not None and a.own_end <= a.body_start and a.body_end is not None for a in members[:-1])
         if bare * 10 >= (len(members) - 1) * 8:

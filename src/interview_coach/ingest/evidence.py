@@ -25,7 +25,7 @@ _QUESTION_SECTION = re.compile(
     r"|^[\d.\s]*(?:(?:common|top|typical|sample|interview|practice|review|quiz|technical|frequently asked)\s+)*"
     r"(?:questions?|faqs?|q\s*&\s*a|q\s*and\s*a)(?:\s*(?:and|&)\s*answers?)?\s*$",
     re.I)
-_STATEMENT = re.compile(r"[。；;]\s*\S|[。.]$")  # "随着模型的增大，学习率越来越小。…": says, does not ask
+_STATEMENT = re.compile(r"[。；;]\s*\S|[。.]$")  # "随着模型的增大，学习率越来越小。": says, does not ask
 
 
 def section_names_questions(b: Block, lines: list[Line]) -> bool:
@@ -47,7 +47,7 @@ def can_inherit(text: str) -> bool:
     t = text.strip()
     if not t or len(t) > 160 or definition_like(t):
         return False
-    return not (_STATEMENT.search(t) and len(t) > 40)
+    return not _STATEMENT.search(t)  # a title does not end like a sentence
 
 
 @dataclass(slots=True)

@@ -44,8 +44,8 @@ def join(anchors: list[Anchor], unanswered: set[int], units: list[Unit], lines: 
     at = {a.start: a for a in anchors}
     starts = {a.start for a in anchors}
     repeats: list[tuple[Unit | Anchor, int | None, str]] = []
-    for a in anchors:
-        if a.level and a.start > first:
+    for a in anchors:  # questions read already: headings, and answered ones of other groups
+        if a.start > first and (a.level or id(a) not in unanswered):
             repeats.append((a, a.number, a.question))
     for u in units:
         if u.idx <= first or u.form not in _REPEAT_FORMS or u.idx in starts or lines[u.idx].kind is Kind.CODE:
@@ -61,7 +61,7 @@ def join(anchors: list[Anchor], unanswered: set[int], units: list[Unit], lines: 
         rg = bigrams(text)
         start = r.start if isinstance(r, Anchor) else r.idx
         for la in listed:
-            if start <= la.start:
+            if start <= la.start or isinstance(r, Anchor) and not r.level and r.group == la.group:
                 continue
             sim = dice(grams[id(la)], rg)
             # agreeing numbers lower the bar for questions and entries, not for section headings
@@ -80,6 +80,8 @@ def join(anchors: list[Anchor], unanswered: set[int], units: list[Unit], lines: 
         out.remove(la)
         if isinstance(r, Anchor):
             r.listed_line, r.section, r.shape = la.question_line, la.section, "list_answered_later"
+            if not asks(r.question) and asks(la.question):  # "1. 零样本学习" repeats "1.什么是零样本学习"
+                r.question = la.question
             if la.translations and not r.translations:
                 r.translations = la.translations
             continue

@@ -19,7 +19,8 @@ def stray_question(ln: Line) -> bool:
             and strong(ln.body or ln.text) and len(ln.text) <= 300)
 
 
-def orphans(lines: list[Line], anchors: list[Anchor], bodies_of: dict[int, bodies.Body]) -> list[Anchor]:
+def orphans(lines: list[Line], anchors: list[Anchor], bodies_of: dict[int, bodies.Body],
+            excluded: set[int] | None = None) -> list[Anchor]:
     """Lines that ask (end with a question mark) outside every item's question, answer and
     explanation: questions of their own (a plain list of questions), answered only by what
     is indented under them."""
@@ -32,7 +33,7 @@ def orphans(lines: list[Line], anchors: list[Anchor], bodies_of: dict[int, bodie
                 covered.update(range(span[0], span[1] + 1))
     return [Anchor(shape="generic", question=ln.body or ln.text, question_line=ln.no, start=k, body_start=k + 1,
                    body_end=_nested_end(lines, k), number=ln.number)
-            for k, ln in enumerate(lines) if ln.no not in covered and stray_question(ln)]
+            for k, ln in enumerate(lines) if ln.no not in covered and stray_question(ln) and k not in (excluded or ())]
 
 
 def _nested_end(lines: list[Line], k: int) -> int:

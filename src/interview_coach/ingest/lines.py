@@ -47,8 +47,9 @@ class Line:
 
 # "## title"; also "###2、title" (no space before a number, common in Chinese banks)
 _HEADING = re.compile(r"^(#{1,6})(?:[ \t]+|(?=\d{1,3}(?:\.\d{1,3})*[ \t]*[、.．])|$)(.*?)[ \t]*#*[ \t]*$")
-# "Q 1.a) …", "Q 5.a.) …": a sub-question's number before a heading's text
-_SUB_NUMBER = re.compile(r"^(?:Q|Question)\s*(\d{1,3})\.?[a-z]\.?\)?[.:：)]?\s+(?=\S)", re.I)
+# "Q 1.a) …", "Q 5.a.) …": a sub-question's number before a heading's text; "练习 1：…", "Exercise 2." too
+_SUB_NUMBER = re.compile(r"^(?:Q|Question)\s*(\d{1,3})\.?[a-z]\.?\)?[.:：)]?\s+(?=\S)"
+                         r"|^(?:练习|練習|习题|習題|例题|例題|exercise|problem)\s*(\d{1,3})\s*[:：.、)]\s*(?=\S)", re.I)
 _HEADING_ID = re.compile(r"[ \t]*\{#[^}\s]+\}[ \t]*$")  # "## Questions {#questions}" (an anchor id)
 # "3.4.2 title": a dotted section number in a heading; the last part is the item's number
 _DOTTED = re.compile(r"^(?:\*\*)?(\d{1,3}(?:\.\d{1,3}){1,3})\.?(?:\*\*)?[ \t]+(?=\S)")
@@ -201,7 +202,7 @@ def classify(lines: list[str]) -> list[Line]:
                     num = int(dotted.group(1).split(".")[-1]), strip_bold(body[dotted.end():])
                 sub = None if num else _SUB_NUMBER.match(body)
                 if sub:
-                    num = int(sub.group(1)), strip_bold(body[sub.end():])
+                    num = int(sub.group(1) or sub.group(2)), strip_bold(body[sub.end():])
                 number, body = (num if num else (None, strip_bold(body)))
                 out.append(Line(i, raw, indent, Kind.HEADING, len(h.group(1)), number, body))
                 continue

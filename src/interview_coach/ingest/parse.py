@@ -60,7 +60,7 @@ def parse_lines(raw_lines: list[str], hints: dict[str, str] | None = None) -> Pa
     found = template.infer(doc, lines, unit_list, hints)
     anchors = _with_bodies(lines, sorted(found.anchors, key=lambda a: a.start))
     bodies_of = {id(a): bodies.extract(lines[a.body_start:a.body_end or a.body_start]) for a in anchors}
-    orphans = leftovers.orphans(lines, anchors, bodies_of)
+    orphans = leftovers.orphans(lines, anchors, bodies_of, found.excluded)
     if len(orphans) >= 2:  # question lines the document's main shape left out: items of their own
         anchors = sorted(anchors + orphans, key=lambda a: a.start)
         bodies_of.update((id(o), bodies.extract(lines[o.body_start:o.body_end or o.body_start])) for o in orphans)

@@ -36,6 +36,11 @@ class Template:
     anchors: list[Anchor]
     rejected: list[Rejected] = field(default_factory=list)
 
+    @property
+    def excluded(self) -> set[int]:
+        """0-based lines that hold no question (the candidate's own questions)."""
+        return {k for r in self.rejected if r.kind == "ask-back" for k in range(r.first - 1, r.last)}
+
 
 def infer(doc: Block, lines: list[Line], units: list[Unit], hints: dict[str, str] | None = None) -> Template:
     hints = hints or {}
