@@ -59,7 +59,8 @@ def _trailing_marks(text: str) -> str:
     return text[:end]
 
 
-_NOTE_AFTER = re.compile(r"[?？]\s*[(（][^()（）]{1,200}[)）]$")  # "What does row 2 hold? (Careful: …)"
+# "What does row 2 hold? (Careful: …)", "What is X? [asked at Acme]": a note after the question
+_NOTE_AFTER = re.compile(r"[?？]\s*(?:[(（][^()（）]{1,200}[)）]|\[[^\[\]]{1,200}\]|【[^【】]{1,200}】)$")
 _ATTRIBUTION = re.compile(r"[?？][ \t]+[-–—|][ \t]+[^?？]{1,60}$")  # "What is X? - Google Interview Question"
 
 
