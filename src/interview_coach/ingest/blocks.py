@@ -96,6 +96,10 @@ def build(lines: list[Line]) -> Block:
     return doc
 
 
+_SKIP = frozenset({"inline", "paragraph_close", "heading_close", "th_open", "th_close", "td_open", "td_close", "tr_close",
+                   "thead_open", "thead_close", "tbody_open", "tbody_close"})
+
+
 def _from_tokens(tokens: list[Token], doc: Block, lines: list[Line]) -> None:
     stack: list[Block] = [doc]
     lists: list[tuple[bool, int]] = []
@@ -103,7 +107,11 @@ def _from_tokens(tokens: list[Token], doc: Block, lines: list[Line]) -> None:
     in_table: Block | None = None
     for t in tokens:
         typ = t.type
-        if typ in ("bullet_list_open", "ordered_list_open"):
+        if typ in _SKIP:
+            continue
+        if typ == "paragraph_open" and t.map:
+            stack[-1].children.append(Block("para", t.map[0], _trim_end(lines, *t.map)))
+        elif typ in ("bullet_list_open", "ordered_list_open"):
             list_count += 1
             lists.append((typ == "ordered_list_open", list_count))
         elif typ in ("bullet_list_close", "ordered_list_close"):
@@ -123,8 +131,6 @@ def _from_tokens(tokens: list[Token], doc: Block, lines: list[Line]) -> None:
             stack.append(quote)
         elif typ == "heading_open" and t.map:
             stack[-1].children.append(Block("heading", t.map[0], t.map[0] + 1, level=int(t.tag[1])))
-        elif typ == "paragraph_open" and t.map:
-            stack[-1].children.append(Block("para", t.map[0], _trim_end(lines, *t.map)))
         elif typ == "table_open" and t.map:
             in_table = Block("table", t.map[0], _trim_end(lines, *t.map))
             stack[-1].children.append(in_table)

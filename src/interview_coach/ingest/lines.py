@@ -9,7 +9,7 @@ shape reads them the same way.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from .questionlike import imperative, strong
@@ -35,10 +35,10 @@ class Line:
     level: int = 0  # heading level (1-6)
     number: int | None = None  # printed number of a numbered line / heading
     body: str = ""  # content without heading marks, list number, surrounding bold
+    text: str = field(init=False, default="", compare=False)  # the line without surrounding whitespace
 
-    @property
-    def text(self) -> str:
-        return self.raw.strip()
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", self.raw.strip())
 
     @property
     def blank(self) -> bool:
@@ -352,5 +352,10 @@ _ASK_BACK = re.compile(
     r"(?:环节|環節|部分)?\s*[:：]?\s*$", re.I)
 
 
+_ASK_BACK_WORDS = ("反问", "反問", "提问", "提問", "问的", "問的", "uestion")
+
+
 def ask_back(line: Line) -> bool:
-    return line.kind is not Kind.CODE and bool(_ASK_BACK.match(strip_bold(line.body or line.text)))
+    if line.kind is Kind.CODE or len(line.text) > 60 or not any(w in line.text for w in _ASK_BACK_WORDS):
+        return False
+    return bool(_ASK_BACK.match(strip_bold(line.body or line.text)))

@@ -15,22 +15,23 @@ from ..bank.types import ItemData
 from ..text.lang import Lang, chinese_variant
 from . import blocks, join, leftovers, question_text, sections, template, units
 from . import body as bodies
-from .lines import Kind, Line, ask_back, classify
+from .lines import Kind, Line, classify
 from .model import Anchor, Group, HintError, ParseResult
 
 
 def _with_bodies(lines: list[Line], anchors: list[Anchor]) -> list[Anchor]:
+    stops = set(template.ask_back_lines(lines))
     for k, a in enumerate(anchors):
         limit = anchors[k + 1].start if k + 1 < len(anchors) else len(lines)
-        a.body_end = _body_end(lines, a, limit)
+        a.body_end = _body_end(lines, a, limit, stops)
     return anchors
 
 
-def _body_end(lines: list[Line], a: Anchor, limit: int) -> int:
+def _body_end(lines: list[Line], a: Anchor, limit: int, stops: set[int]) -> int:
     end = min(a.body_end, limit) if a.body_end is not None else limit
     for i in range(a.body_start, end):
         ln = lines[i]
-        if a.body_end is None and ln.kind is Kind.HEADING and (a.level == 0 or ln.level <= a.level) or ask_back(ln):
+        if a.body_end is None and ln.kind is Kind.HEADING and (a.level == 0 or ln.level <= a.level) or i in stops:
             return i  # the next heading; "反问：" (the candidate's own questions) ends any answer
     return end
 

@@ -56,12 +56,12 @@ def infer(doc: Block, lines: list[Line], units: list[Unit], hints: dict[str, str
     for first, last in ask_back_spans(lines):  # the candidate's own questions: neither questions nor answers
         own(first, last)
         rejected.append(Rejected(first + 1, last, "the candidate's own questions to the interviewer", "ask-back"))
-    for tbl in (b for b in doc.walk() if b.kind == "table"):
+    tables = {id(u.block.parent): u.block.parent for u in units if u.form == "row" and u.block.parent is not None}
+    for tbl in tables.values():
         rows, _ = framed.table(tbl, lines, hints)
         if rows:
             anchors.extend(rows)
             own(tbl.start, tbl.end)
-    blocks = list(doc.walk())
     for u in units:
         if u.form == "details" and allowed[u.idx]:
             got = framed.details(u, lines)
@@ -69,7 +69,7 @@ def infer(doc: Block, lines: list[Line], units: list[Unit], hints: dict[str, str
                 anchors.extend(got)
                 own(u.block.start, u.block.end)
         elif u.form == "callout" and allowed[u.idx]:
-            nxt = _next_sibling(u.block, blocks)
+            nxt = _next_sibling(u.block)
             a = framed.callout(u, nxt, lines)
             if a:
                 anchors.append(a)
@@ -112,12 +112,15 @@ def _claim(found: list[Anchor], lines: list[Line], allowed: list[bool]) -> None:
             allowed[i] = False
 
 
+def ask_back_lines(lines: list[Line]) -> list[int]:
+    return [k for k, ln in enumerate(lines) if ask_back(ln)]
+
+
 def ask_back_spans(lines: list[Line]) -> list[tuple[int, int]]:
     """(first, end) of each "反问：" part: to the next heading (of its level or above, for a heading)."""
-    out = []
-    for k, ln in enumerate(lines):
-        if not ask_back(ln):
-            continue
+    out: list[tuple[int, int]] = []
+    for k in ask_back_lines(lines):
+        ln = lines[k]
         end = len(lines)
         for j in range(k + 1, len(lines)):
             if lines[j].kind is Kind.HEADING and (ln.kind is not Kind.HEADING or lines[j].level <= ln.level):
@@ -138,7 +141,7 @@ def _is_label(u: Unit, lines: list[Line]) -> bool:
     return u.form == "label" or label_text(lines[u.idx]) is not None
 
 
-def _next_sibling(b: Block, blocks: list[Block]) -> Block | None:
+def _next_sibling(b: Block) -> Block | None:
     parent = b.parent
     if parent is None:
         return None

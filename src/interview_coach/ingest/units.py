@@ -63,6 +63,8 @@ def label_text(ln: Line) -> str | None:
     """Inline text after a question label (`Q1.`, `Q:`, `面试题：`), '' for a label alone, else None."""
     if ln.kind is Kind.NUMBERED and _QNUM.match(ln.text):
         return ln.body
+    if len(ln.text) > 30 and ":" not in ln.text and "：" not in ln.text and not ln.text.startswith(":::"):
+        return None  # a label either ends in a colon or stands alone on its line: a quick no
     return question_label(ln)
 
 
