@@ -30,7 +30,9 @@ def file_json(f: FileReport, shown: str | None = None) -> dict[str, Any]:
         "encoding": f.encoding, "error": f.error,
         "notices": [{"line": line, "message": msg} for line, msg in f.notices],
         "added": f.sync.added if f.sync else 0, "updated": f.sync.updated if f.sync else 0,
-        "removed": f.sync.removed if f.sync else 0,
+        "removed": f.sync.removed if f.sync else 0, "hints": dict(f.hints),
+        "groups": [{"kind": g.kind, "first_line": g.first, "last_line": g.last, "items": g.items,
+                    "first_lines": list(g.sample), "refused": g.why is not None, "why": g.why} for g in f.groups],
     }
 
 
@@ -39,6 +41,7 @@ class Job:
     id: str
     paths: list[str]
     names: dict[str, str] = field(default_factory=dict)  # resolved path -> name to show
+    hints: dict[str, dict[str, str]] = field(default_factory=dict)  # resolved path -> layout hints given
     state: str = "queued"  # queued, ingesting, indexing, linking, done, error
     started: float = field(default_factory=time.time)
     finished: float | None = None
@@ -80,9 +83,9 @@ class ImportJobs:
         self._ids = itertools.count(1)
 
     def start(self, paths: list[Path], *, names: dict[str, str] | None = None,
-              rejected: list[dict[str, Any]] | None = None) -> Job:
+              rejected: list[dict[str, Any]] | None = None, hints: dict[str, dict[str, str]] | None = None) -> Job:
         job = Job(id=f"j{next(self._ids)}", paths=[str(p) for p in paths], names=names or {},
-                  rejected=rejected or [])
+                  rejected=rejected or [], hints=hints or {})
         with self._lock:
             self._jobs[job.id] = job
             for old in list(self._jobs)[:-KEEP_JOBS]:
@@ -130,7 +133,7 @@ class ImportJobs:
             job.files.append(file_json(f, job.names.get(f.path) or job.names.get(str(Path(f.path).resolve()))))
             job.progress = {"label": "reading files", "done": k, "total": n}
 
-        report = ingest_paths(store, job.paths, max_bytes=self.max_bytes, on_file=on_file)
+        report = ingest_paths(store, job.paths, max_bytes=self.max_bytes, on_file=on_file, hints=job.hints or None)
         if any(f.status in ("new", "updated") for f in report.files):
             job.state = "indexing"
 

@@ -1,5 +1,7 @@
-"""Import: upload files or name a folder; a background job ingests, embeds and relinks, and
-reports per file what it found. Uploads are kept in the user data directory's `uploads/`."""
+"""Import: upload files or name a folder; a preview shows per file what would be read (the
+groups read and refused, questions per group, notices) and takes layout hints before
+anything is written; then a background job ingests, embeds and relinks, and reports per
+file what it found. Uploads are kept in the user data directory's `uploads/`."""
 
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
-from ...errors import InvalidInput
-from ..jobs import Job
+from ...errors import InputError, InvalidInput
+from ...ingest import hints as layout
+from ...ingest.pipeline import preview_paths
+from ..jobs import Job, file_json
 from ..security import inside, looks_binary, safe_upload_name
 from ..state import MAX_UPLOAD_FILES, AppState, app_state
 from ..templating import render
@@ -108,6 +112,53 @@ def remove_source(st: AppState, path: str) -> dict[str, Any]:
     return {"removed": path, "items": n}
 
 
+def preview_json(st: AppState, paths: list[Path], names: dict[str, str] | None = None,
+                 hints: dict[str, dict[str, str]] | None = None) -> list[dict[str, Any]]:
+    """What importing `paths` would read, file by file; the bank is only read (stored hints)."""
+    with st.bank() as store:
+        reports = preview_paths(paths, max_bytes=st.options.max_upload_bytes, hints=hints, store=store)
+    names = names or {}
+    return [file_json(f, names.get(f.path)) for f in reports]
+
+
+def _form_hints(form: dict[str, Any], paths: list[str]) -> dict[str, dict[str, str]]:
+    """`hint-<k>-<key>` form fields (k: the file's position) → hints by path; checked."""
+    out: dict[str, dict[str, str]] = {}
+    for k, path in enumerate(paths):
+        given = {key: str(form.get(f"hint-{k}-{key}", "")).strip() for key in layout.KEYS}
+        given = {key: value for key, value in given.items() if value}
+        if given:
+            try:
+                out[path] = layout.check(given)
+            except InputError as e:
+                raise InvalidInput([f"{Path(path).name}: {e.reason}"]) from e
+    return out
+
+
+def _confirmable(st: AppState, raw: list[str]) -> list[Path]:
+    """Paths sent back by the preview form: uploads, or (loopback servers) files on the server."""
+    out = []
+    for p in raw:
+        path = Path(p)
+        if path.resolve().is_relative_to(st.options.uploads_dir.resolve()):
+            out.append(path)
+        elif st.options.allow_paths and path.is_absolute() and path.exists():
+            out.append(path)
+        else:
+            raise InvalidInput([f"{p}: not a file this server may import"])
+    if not out:
+        raise InvalidInput(["nothing to import"])
+    return out
+
+
+def _preview_page(request: Request, st: AppState, paths: list[Path], names: dict[str, str],
+                  rejected: list[dict[str, Any]], hints: dict[str, dict[str, str]] | None = None) -> HTMLResponse:
+    files = preview_json(st, paths, names, hints)
+    return render(request, "import_preview.html", {
+        "files": files, "rejected": rejected, "hint_keys": layout.KEYS, "paths": [f["path"] for f in files],
+    })
+
+
 # -- pages -------------------------------------------------------------------------------------
 @pages.get("/import", response_class=HTMLResponse)
 def import_page(request: Request, st: AppState = Depends(app_state)) -> HTMLResponse:
@@ -122,6 +173,35 @@ def import_page(request: Request, st: AppState = Depends(app_state)) -> HTMLResp
 async def upload_page(files: Annotated[list[UploadFile], File()], st: AppState = Depends(app_state)) -> RedirectResponse:
     saved, names, rejected = await save_uploads(st, files)
     job = st.jobs.start(saved, names=names, rejected=rejected)
+    return RedirectResponse(f"/import/jobs/{job.id}", status_code=303)
+
+
+@pages.post("/import/preview", response_class=HTMLResponse)
+async def preview_upload_page(request: Request, files: Annotated[list[UploadFile], File()],
+                              st: AppState = Depends(app_state)) -> HTMLResponse:
+    """Uploads are saved (not imported) and previewed; the preview's form imports them."""
+    saved, names, rejected = await save_uploads(st, files)
+    return await run_in_threadpool(_preview_page, request, st, saved, names, rejected)
+
+
+@pages.post("/import/preview-path", response_class=HTMLResponse)
+def preview_path_page(request: Request, path: Annotated[str, Form(max_length=4000)],
+                      st: AppState = Depends(app_state)) -> HTMLResponse:
+    return _preview_page(request, st, folder_paths(st, path), {}, [])
+
+
+@pages.post("/import/confirm")
+async def confirm_page(request: Request, st: AppState = Depends(app_state)) -> Any:
+    """Import what the preview showed, with the layout hints given there; "preview again"
+    shows the preview with those hints instead."""
+    form = await request.form()
+    raw = [str(p) for p in form.getlist("paths")]
+    paths = _confirmable(st, raw)
+    hints = _form_hints(dict(form), raw)
+    if form.get("again"):
+        return await run_in_threadpool(_preview_page, request, st, paths, {}, [], hints)
+    names = {str(p.resolve()): p.name for p in paths}
+    job = st.jobs.start(paths, names=names, hints={str(Path(p).resolve()): h for p, h in hints.items()})
     return RedirectResponse(f"/import/jobs/{job.id}", status_code=303)
 
 
@@ -152,6 +232,16 @@ async def _maybe_wait(job: Job, wait: bool) -> dict[str, Any]:
 
 class PathsIn(BaseModel):
     paths: list[str] = Field(min_length=1, max_length=100, description="absolute file or folder paths on the server")
+    hints: dict[str, dict[str, str]] = Field(default_factory=dict,
+                                             description="layout hints by file path, stored with each source: "
+                                                         + "; ".join(f"{k}: {v}" for k, v in layout.KEYS.items()))
+
+
+def _api_hints(body: PathsIn) -> dict[str, dict[str, str]]:
+    try:
+        return {str(Path(p).resolve()): layout.check(dict(h)) for p, h in body.hints.items()}
+    except InputError as e:
+        raise InvalidInput([e.reason]) from e
 
 
 @api.post("/import", status_code=202, summary="Upload .md/.markdown/.txt files and import them (a background job)")
@@ -167,7 +257,13 @@ async def upload_api(
 @api.post("/import/paths", status_code=202, summary="Import files or folders on the server (loopback servers only)")
 async def paths_api(body: PathsIn, wait: bool = Query(False), st: AppState = Depends(app_state)) -> dict[str, Any]:
     paths = folder_paths(st, "\n".join(body.paths))
-    return await _maybe_wait(st.jobs.start(paths), wait)
+    return await _maybe_wait(st.jobs.start(paths, hints=_api_hints(body)), wait)
+
+
+@api.post("/import/preview", summary="What importing files or folders on the server would read; nothing is written")
+def preview_api(body: PathsIn, st: AppState = Depends(app_state)) -> dict[str, Any]:
+    paths = folder_paths(st, "\n".join(body.paths))
+    return {"files": preview_json(st, paths, hints=_api_hints(body))}
 
 
 @api.get("/import/jobs/{job_id}", summary="Progress and per-file report of an import job")
