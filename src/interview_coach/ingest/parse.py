@@ -72,6 +72,9 @@ def parse_lines(raw_lines: list[str], hints: dict[str, str] | None = None) -> Pa
     joined = join.join(anchors, unanswered, unit_list, lines)
     if len(joined) != len(anchors) or any(x is not y for x, y in zip(joined, anchors, strict=False)):
         new = {id(a) for a in joined} - {id(a) for a in anchors}
+        spans = [(a.start, a.body_end) for a in joined if id(a) in new and a.body_end is not None]
+        # what a joined answer holds is its text, not questions of their own
+        joined = [a for a in joined if id(a) in new or a.level or not any(s < a.start < e for s, e in spans)]
         anchors = _with_bodies(lines, joined)
         for a in anchors:  # bodies that a joined repeat now ends
             if id(a) in new or a.body_end is not None and id(a) in bodies_of:
