@@ -199,7 +199,7 @@ def _numbered_one(lines: list[Line], i: int, ln: Line, expected: int | None, in_
     elif in_body:
         ok = asks and not definition and (in_sequence or firm)
     else:
-        ok = (asks or in_sequence) and not definition
+        ok = (asks or in_sequence and expected is not None) and not definition
     if not ok:
         return []
     if subs:

@@ -31,7 +31,7 @@ _ZH_INTERROGATIVES = (
     "什么", "什麼", "甚麼", "如何", "为什么", "為什麼", "为何", "為何", "怎么", "怎麼", "怎样",
     "怎樣", "哪些", "哪个", "哪個", "哪种", "哪種", "是否", "有何", "何时", "何時", "多少",
     "吗", "嗎", "呢", "能否", "可否", "哪张", "哪張", "哪一", "哪几", "哪幾", "哪条", "哪條", "哪项", "哪項",
-    "哪里", "哪裡", "哪类", "哪類", "有没有", "有沒有", "是不是", "能不能", "会不会", "會不會", "要不要",
+    "哪里", "哪裡", "哪类", "哪類", "下列", "以下哪", "有没有", "有沒有", "是不是", "能不能", "会不会", "會不會", "要不要",
 )
 _EN_OPENER = re.compile(r"^(?:" + "|".join(re.escape(w) for w in _EN_OPENERS) + r")\b", re.I)
 
@@ -76,11 +76,16 @@ def strong(text: str) -> bool:
             or bool(_NOTE_AFTER.search(c.rstrip())))
 
 
+def _opens(t: str, openers: tuple[str, ...]) -> bool:
+    """Starts with one of `openers` and says more after it ("概述" alone is a title, "概述 BN" asks)."""
+    return any(t.startswith(w) and len(t) >= len(w) + 2 for w in openers)
+
+
 def weak(text: str) -> bool:
     t = clean(text)
     if _EN_OPENER.match(t):
         return True
-    if t.startswith(_ZH_OPENERS):
+    if _opens(t, _ZH_OPENERS):
         return True
     return any(w in t for w in _ZH_INTERROGATIVES)
 
@@ -88,7 +93,7 @@ def weak(text: str) -> bool:
 def imperative(text: str) -> bool:
     """Asks by command: "Explain …", "Describe …", "请解释 …", "简述 …"."""
     t = clean(text)
-    return bool(_IMPERATIVE.match(t)) or t.startswith(_ZH_IMPERATIVES)
+    return bool(_IMPERATIVE.match(t)) or _opens(t, _ZH_IMPERATIVES)
 
 
 def questionlike(text: str) -> bool:

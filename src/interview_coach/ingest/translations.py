@@ -11,6 +11,7 @@ from ..text.lang import cjk_count, detect_lang
 from .lines import Kind, Line, answer_label, explanation_label, question_label
 from .questionlike import questionlike, strong
 
+_WORDS = re.compile(r"[A-Za-z]+")
 _MARKUP = re.compile(r"^(?:</?[a-zA-Z][^>]*>\s*)+$|^!\[")
 
 
@@ -44,6 +45,10 @@ def translation_after(lines: list[Line], idx: int, question: str) -> tuple[str, 
     if b == "en" and cjk_count(nxt.body) > 0:
         return None
     if b == "zh" and detect_lang(nxt.body) == "en":
+        return None
+    zh, en = (question, nxt.body) if a == "zh" else (nxt.body, question)
+    ratio = len(_WORDS.findall(en)) / max(1, cjk_count(zh))
+    if not 0.12 <= ratio <= 3.0:  # "01. 概述" / "Transformer (a network based on attention)": no translation
         return None
     return nxt.body, idx + 1
 
