@@ -316,3 +316,20 @@ def test_chinese_with_english_terms_is_chinese_and_bilingual_text_is_mixed() -> 
         "3. What is RLHF and why does it matter? 什么是RLHF？",
     )
     assert [it.lang for it in r.items] == ["zh-Hans", "zh-Hant", "mixed"]
+
+
+def test_numbered_group_titles_end_the_answer_before_them_and_notes_are_no_questions() -> None:
+    r = parse(
+        "01. 概述",                                                   # 1: notes, not a question
+        "Transformer (a network built on attention)",
+        "02. 常见问题",                                               # 3: a group title
+        "(1) 为什么要位置编码？",                                        # 4
+        "注意力本身不知道顺序。",
+        "",
+        "03. 注意力相关",                                              # 7: ends the answer of (1)
+        "(1) 为什么要缩放？",                                           # 8
+        "防止 softmax 饱和。",
+    )
+    items = by_line(r)
+    assert sorted(items) == [4, 8]
+    assert (items[4].answer_line_start, items[4].answer_line_end) == (5, 5)

@@ -134,7 +134,7 @@ def numbered(units: list[Unit], lines: list[Line], allowed: list[bool]) -> list[
         if ln.kind is Kind.HEADING:
             expected, in_body = None, False
         elif i in cand and anchors and anchors[-1].question.rstrip().endswith((":", "：")) \
-                and _style(ln.text) != _style(lines[anchors[-1].start].text):
+                and style(ln.text) != style(lines[anchors[-1].start].text):
             pass  # "1. 下列说法正确的是：" / "（1）…" / "（2）…": statements of the question, not questions
         elif i in cand:
             got = _numbered_one(lines, i, ln, expected, in_body, lazy, nested)
@@ -175,7 +175,7 @@ def _answered(u: Unit, lines: list[Line]) -> bool:
         or _followed_by_answer(lines, u.idx)
 
 
-def _style(text: str) -> str:
+def style(text: str) -> str:
     """How an entry is numbered: "(1)", "1.", "1、", "①"."""
     t = text.lstrip("-*+ \t").lstrip("*")
     if t[:1] in "(（":

@@ -13,14 +13,29 @@ import re
 
 from ..bank.types import ItemData
 from ..text.lang import Lang, chinese_variant
-from . import blocks, join, leftovers, question_text, sections, template, units
+from . import blocks, entries, join, leftovers, question_text, sections, template, units
 from . import body as bodies
 from .lines import Kind, Line, classify
 from .model import Anchor, Group, HintError, ParseResult
 
 
+def _group_titles(lines: list[Line], anchors: list[Anchor]) -> set[int]:
+    """Numbered lines that title the questions right under them ("02. self-attention层相关" /
+    "(1) …？"), numbered in another style: they end the answer before them."""
+    starts = {a.start: a for a in anchors}
+    out = set()
+    for k, ln in enumerate(lines):
+        if ln.kind is not Kind.NUMBERED or ln.indent > 1 or k in starts:
+            continue
+        nxt = next((j for j in range(k + 1, min(k + 4, len(lines))) if not lines[j].blank), None)
+        if nxt is not None and nxt in starts and lines[nxt].kind is Kind.NUMBERED \
+                and entries.style(lines[nxt].text) != entries.style(ln.text):
+            out.add(k)
+    return out
+
+
 def _with_bodies(lines: list[Line], anchors: list[Anchor]) -> list[Anchor]:
-    stops = set(template.ask_back_lines(lines))
+    stops = set(template.ask_back_lines(lines)) | _group_titles(lines, anchors)
     for k, a in enumerate(anchors):
         limit = anchors[k + 1].start if k + 1 < len(anchors) else len(lines)
         a.body_end = _body_end(lines, a, limit, stops)
