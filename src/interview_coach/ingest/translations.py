@@ -48,7 +48,7 @@ def translation_after(lines: list[Line], idx: int, question: str) -> tuple[str, 
         return None
     zh, en = (question, nxt.body) if a == "zh" else (nxt.body, question)
     ratio = len(_WORDS.findall(en)) / max(1, cjk_count(zh))
-    if not 0.12 <= ratio <= 3.0:  # "01. 概述" / "Transformer (a network based on attention)": no translation
+    if not 0.12 <= ratio <= 2.5:  # "01. 概述" / "Transformer (a network based on attention)": no translation
         return None
     return nxt.body, idx + 1
 
