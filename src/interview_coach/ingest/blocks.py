@@ -15,39 +15,15 @@ the tree says what holds what.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from . import containers
 from .lines import Kind, Line
+from .tree import Block, trim_end
 
-
-@dataclass(eq=False, slots=True)
-class Block:
-    # doc, section, heading, para, entry, table, row, code, html, hr, quote, callout, details, admonition, container, front
-    kind: str
-    start: int  # 0-based index of the first line
-    end: int  # 0-based index just past the last non-blank line
-    children: list[Block] = field(default_factory=list)
-    level: int = 0  # heading level (sections too)
-    ordered: bool = False  # entries of a numbered list
-    number: int | None = None  # the printed number of an ordered entry
-    loose: bool = False  # an entry Markdown reads as paragraph text ("1、…", "(2) …")
-    list_id: int = 0  # entries of one Markdown list share it
-    title: str = ""  # summary, callout / admonition / container title
-    ctype: str = ""  # callout or admonition type
-    head_end: int = 0  # details / callout / admonition / container: first line after the title part
-    parent: Block | None = None
-
-    def walk(self) -> Iterator[Block]:
-        yield self
-        for c in self.children:
-            yield from c.walk()
-
-    def __repr__(self) -> str:  # short, for debugging and test messages
-        return f"{self.kind}[{self.start + 1}-{self.end}]"
+__all__ = ["Block", "build"]
 
 
 def _md() -> MarkdownIt:
@@ -59,13 +35,6 @@ def _md() -> MarkdownIt:
 
 
 _MD = _md()
-
-
-def _trim_end(lines: list[Line], start: int, end: int) -> int:
-    end = min(end, len(lines))
-    while end > start + 1 and lines[end - 1].blank:
-        end -= 1
-    return max(end, start + 1)
 
 
 _FRONT_KEY = re.compile(r"^[\w-]+\s*:")
@@ -110,7 +79,7 @@ def _from_tokens(tokens: list[Token], doc: Block, lines: list[Line]) -> None:
         if typ in _SKIP:
             continue
         if typ == "paragraph_open" and t.map:
-            stack[-1].children.append(Block("para", t.map[0], _trim_end(lines, *t.map)))
+            stack[-1].children.append(Block("para", t.map[0], trim_end(lines, *t.map)))
         elif typ in ("bullet_list_open", "ordered_list_open"):
             list_count += 1
             lists.append((typ == "ordered_list_open", list_count))
@@ -119,20 +88,20 @@ def _from_tokens(tokens: list[Token], doc: Block, lines: list[Line]) -> None:
         elif typ == "list_item_open" and t.map:
             ordered, lid = lists[-1]
             num = int(t.info) if ordered and t.info.isdigit() else None
-            entry = Block("entry", t.map[0], _trim_end(lines, *t.map), ordered=ordered, list_id=lid, number=num)
+            entry = Block("entry", t.map[0], trim_end(lines, *t.map), ordered=ordered, list_id=lid, number=num)
             entry.head_end = t.map[0] + 1
             stack[-1].children.append(entry)
             stack.append(entry)
         elif typ in ("list_item_close", "blockquote_close"):
             stack.pop()
         elif typ == "blockquote_open" and t.map:
-            quote = Block("quote", t.map[0], _trim_end(lines, *t.map))
+            quote = Block("quote", t.map[0], trim_end(lines, *t.map))
             stack[-1].children.append(quote)
             stack.append(quote)
         elif typ == "heading_open" and t.map:
             stack[-1].children.append(Block("heading", t.map[0], t.map[0] + 1, level=int(t.tag[1])))
         elif typ == "table_open" and t.map:
-            in_table = Block("table", t.map[0], _trim_end(lines, *t.map))
+            in_table = Block("table", t.map[0], trim_end(lines, *t.map))
             stack[-1].children.append(in_table)
         elif typ == "table_close":
             in_table = None
@@ -140,12 +109,12 @@ def _from_tokens(tokens: list[Token], doc: Block, lines: list[Line]) -> None:
             in_table.children.append(Block("row", t.map[0], t.map[0] + 1))
         elif typ == "fence" and t.map and t.map[1] - t.map[0] > 2 and lines[t.map[0]].kind is Kind.BLANK:
             # a fenced list of prose (lines.prose_fence): its lines are read as a paragraph
-            stack[-1].children.append(Block("para", t.map[0] + 1, _trim_end(lines, t.map[0] + 1, t.map[1] - 1)))
+            stack[-1].children.append(Block("para", t.map[0] + 1, trim_end(lines, t.map[0] + 1, t.map[1] - 1)))
         elif typ == "html_block" and t.map:
-            stack[-1].children.extend(_html_runs(lines, t.map[0], _trim_end(lines, *t.map)))
+            stack[-1].children.extend(_html_runs(lines, t.map[0], trim_end(lines, *t.map)))
         elif typ in ("fence", "html_block", "hr") and t.map:
             kind = {"fence": "code", "html_block": "html", "hr": "hr"}[typ]
-            stack[-1].children.append(Block(kind, t.map[0], _trim_end(lines, *t.map)))
+            stack[-1].children.append(Block(kind, t.map[0], trim_end(lines, *t.map)))
 
 
 def _html_runs(lines: list[Line], start: int, end: int) -> list[Block]:
@@ -163,33 +132,17 @@ def _html_runs(lines: list[Line], start: int, end: int) -> list[Block]:
     return out
 
 
-# --- what CommonMark does not know ---------------------------------------------------
-
-_DETAILS_OPEN = re.compile(r"<details\b", re.I)
-_DETAILS_CLOSE = re.compile(r"</details\s*>", re.I)
-_SUMMARY = re.compile(r"<summary\b[^>]*>(.*?)</summary\s*>", re.I | re.S)
-_TAGS = re.compile(r"<[^>]+>")
-_CALLOUT = re.compile(r"^>\s*\[!(?P<type>[\w-]+)\][+-]?\s*(?P<title>.*)$")
-_ADMONITION = re.compile(r'^(?:\?\?\?\+?|!!!)[ \t]*(?P<type>[\w-]*)(?:[ \t]+"(?P<title>[^"]*)")?[ \t]*$')
-_DIRECTIVE = re.compile(r"^:{3,}[ \t]*(?P<type>[\w-]*)(?:\[(?P<title>.+)\])?(?:\{[^}]*\})?[ \t]*$")
-
-
-def html_text(html: str) -> str:
-    text = _TAGS.sub("", html).replace("**", "").replace("__", "")
-    return " ".join(text.split())
-
-
 def _restructure(node: Block, lines: list[Line]) -> None:
     """Details, callouts, admonitions, containers and loose entries, in every container."""
     kids = node.children
     kids = _split_paragraphs(kids, lines, node.start if node.kind == "entry" else -1)
-    kids = _details(kids, lines)
-    kids = _admonitions(kids, lines)
-    kids = _directives(kids, lines)
+    kids = containers.details(kids, lines)
+    kids = containers.admonitions(kids, lines)
+    kids = containers.directives(kids, lines)
     out: list[Block] = []
     for b in kids:
         if b.kind == "quote":
-            out.extend(_callouts(b, lines))
+            out.extend(containers.callouts(b, lines))
         else:
             out.append(b)
     for b in out:
@@ -214,7 +167,7 @@ def _hoist(entry: Block, lines: list[Line]) -> list[Block]:
         if c.start > entry.start and (c.loose or c.kind == "heading") and lines[c.start].indent <= base:
             rest = entry.children[k:]
             entry.children = entry.children[:k]
-            entry.end = _trim_end(lines, entry.start, c.start)
+            entry.end = trim_end(lines, entry.start, c.start)
             return rest
     return []
 
@@ -234,15 +187,15 @@ def _split_paragraphs(kids: list[Block], lines: list[Line], marker_line: int) ->
             out.append(b)
             continue
         if cuts[0] > b.start:
-            out.append(Block("para", b.start, _trim_end(lines, b.start, cuts[0])))
+            out.append(Block("para", b.start, trim_end(lines, b.start, cuts[0])))
         for c, nxt in zip(cuts, [*cuts[1:], b.end], strict=True):
             ln = lines[c]
             if ln.kind is Kind.HEADING:
                 out.append(Block("heading", c, c + 1, level=ln.level))
                 if nxt > c + 1:
-                    out.append(Block("para", c + 1, _trim_end(lines, c + 1, nxt)))
+                    out.append(Block("para", c + 1, trim_end(lines, c + 1, nxt)))
                 continue
-            entry = Block("entry", c, _trim_end(lines, c, nxt), ordered=ln.kind is Kind.NUMBERED, loose=True,
+            entry = Block("entry", c, trim_end(lines, c, nxt), ordered=ln.kind is Kind.NUMBERED, loose=True,
                           number=ln.number, list_id=-b.start - 1)  # the loose entries of one paragraph: one list
             entry.head_end = c + 1
             entry.children.append(Block("para", c, entry.end))
@@ -258,124 +211,6 @@ def _loose_start(ln: Line, base: int, first: bool) -> bool:
     if ln.kind is Kind.NUMBERED:
         return True
     return ln.kind is Kind.BULLET and not first and ln.text[:1] in "•·"
-
-
-def _details(kids: list[Block], lines: list[Line]) -> list[Block]:
-    """`<details>` … `</details>` around sibling blocks: one block titled by its summary."""
-    out: list[Block] = []
-    i = 0
-    while i < len(kids):
-        b = kids[i]
-        if b.kind != "html" or not _DETAILS_OPEN.search(lines[b.start].raw):
-            out.append(b)
-            i += 1
-            continue
-        close = _details_close(lines, b.start, kids[-1].end if kids else b.end)
-        summary_line, title = _summary(lines, b.start, close)
-        blk = Block("details", b.start, close + 1, title=title)
-        blk.head_end = summary_line + 1 if summary_line is not None else b.start + 1
-        j = i + 1
-        while j < len(kids) and kids[j].start <= close:
-            blk.children.append(kids[j])
-            j += 1
-        blk.end = max(blk.end, blk.children[-1].end if blk.children else blk.end)
-        blk.children = _trim_to(blk.children, blk.head_end)
-        out.append(blk)
-        i = j
-    return out
-
-
-def _trim_to(children: list[Block], head_end: int) -> list[Block]:
-    return [c for c in children if c.end > head_end]
-
-
-def _details_close(lines: list[Line], start: int, limit: int) -> int:
-    depth = 0
-    for k in range(start, min(limit, len(lines))):
-        raw = lines[k].raw
-        depth += len(_DETAILS_OPEN.findall(raw)) - len(_DETAILS_CLOSE.findall(raw))
-        if depth <= 0 and k >= start:
-            return k
-    return min(limit, len(lines)) - 1
-
-
-def _summary(lines: list[Line], start: int, close: int) -> tuple[int | None, str]:
-    joined = ""
-    for k in range(start, min(close + 1, start + 12)):
-        joined += lines[k].raw + "\n"
-        m = _SUMMARY.search(joined)
-        if m:
-            return k, html_text(m.group(1))
-    return None, ""
-
-
-def _callouts(quote: Block, lines: list[Line]) -> list[Block]:
-    """`> [!question] title` quotes; a quote holding several callouts is split at each head."""
-    heads = [k for k in range(quote.start, quote.end) if _CALLOUT.match(lines[k].text)]
-    if not heads or heads[0] != quote.start:
-        return [quote]
-    out = []
-    for h, nxt in zip(heads, [*heads[1:], quote.end], strict=True):
-        m = _CALLOUT.match(lines[h].text)
-        assert m is not None
-        blk = Block("callout", h, _trim_end(lines, h, nxt), ctype=m.group("type").lower(), title=m.group("title").strip())
-        blk.head_end = h + 1
-        blk.children = [c for c in quote.children if h < c.end and c.start < blk.end] if len(heads) == 1 else []
-        out.append(blk)
-    return out
-
-
-def _admonitions(kids: list[Block], lines: list[Line]) -> list[Block]:
-    """`??? success "View Answer"` with the indented blocks under it."""
-    out: list[Block] = []
-    i = 0
-    while i < len(kids):
-        b = kids[i]
-        m = _ADMONITION.match(lines[b.start].text) if b.kind == "para" else None
-        if m is None:
-            out.append(b)
-            i += 1
-            continue
-        base = lines[b.start].indent
-        blk = Block("admonition", b.start, b.end, ctype=m.group("type").lower(), title=m.group("title") or "")
-        blk.head_end = b.start + 1
-        if b.end > b.start + 1:  # content lines glued under the marker
-            blk.children.append(Block("para", b.start + 1, b.end))
-        j = i + 1
-        while j < len(kids) and lines[kids[j].start].indent > base:
-            blk.children.append(kids[j])
-            blk.end = kids[j].end
-            j += 1
-        out.append(blk)
-        i = j
-    return out
-
-
-def _directives(kids: list[Block], lines: list[Line]) -> list[Block]:
-    """`:::note[Question: …]` … `:::`: a container titled by its bracket."""
-    out: list[Block] = []
-    i = 0
-    while i < len(kids):
-        b = kids[i]
-        m = _DIRECTIVE.match(lines[b.start].text) if b.kind == "para" else None
-        if m is None or not (m.group("type") or m.group("title")):
-            out.append(b)
-            i += 1
-            continue
-        blk = Block("container", b.start, b.end, ctype=m.group("type").lower(), title=(m.group("title") or "").strip())
-        blk.head_end = b.start + 1
-        closed = any(_DIRECTIVE.match(lines[k].text) for k in range(b.start + 1, b.end))
-        j = i + 1
-        while not closed and j < len(kids):
-            nxt = kids[j]
-            blk.children.append(nxt)
-            blk.end = nxt.end
-            j += 1
-            if nxt.kind == "para" and _DIRECTIVE.match(lines[nxt.end - 1].text):
-                break
-        out.append(blk)
-        i = j
-    return out
 
 
 # --- sections ------------------------------------------------------------------------
