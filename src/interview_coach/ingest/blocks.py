@@ -26,15 +26,34 @@ from .tree import Block, trim_end
 __all__ = ["Block", "build"]
 
 
-def _md() -> MarkdownIt:
-    md = MarkdownIt("commonmark").enable("table")
-    # indented text is answer text in these documents, not code; "text\n---" is a rule, not a heading
-    md.disable(["code", "lheading"])
-    md.disable(["inline", "text_join"])  # only the blocks are read: inline parsing is half the time
+_PARSERS: dict[frozenset[str], MarkdownIt] = {}
+
+
+def _md(unused: frozenset[str] = frozenset()) -> MarkdownIt:
+    """A block parser without the rules a document cannot need (a rule tried at every line
+    costs even when it never matches): one per set of unused rules, made once."""
+    md = _PARSERS.get(unused)
+    if md is None:
+        md = MarkdownIt("commonmark").enable("table")
+        # indented text is answer text in these documents, not code; "text\n---" is a rule, not a heading;
+        # link reference definitions define nothing here
+        md.disable(["code", "lheading", "reference", *unused])
+        md.disable(["inline", "text_join"])  # only the blocks are read: inline parsing is half the time
+        _PARSERS[unused] = md
     return md
 
 
-_MD = _md()
+def _unused_rules(lines: list[Line]) -> frozenset[str]:
+    table = quote = html = False
+    for ln in lines:
+        t = ln.text
+        if not t:
+            continue
+        table = table or "|" in t
+        quote = quote or ">" in t
+        html = html or "<" in t
+    return frozenset(rule for rule, used in (("table", table), ("blockquote", quote), ("html_block", html)) if not used)
+
 
 
 _FRONT_KEY = re.compile(r"^[\w-]+\s*:")
@@ -54,7 +73,7 @@ def build(lines: list[Line]) -> Block:
     """The block tree of a classified document."""
     front = _front_matter(lines)
     text = "\n".join("" if k < front else ln.raw.replace("\r", " ") for k, ln in enumerate(lines))
-    tokens = _MD.parse(text)
+    tokens = _md(_unused_rules(lines)).parse(text)
     doc = Block("doc", 0, len(lines))
     if front:
         doc.children.append(Block("front", 0, front))
@@ -135,19 +154,24 @@ def _html_runs(lines: list[Line], start: int, end: int) -> list[Block]:
 def _restructure(node: Block, lines: list[Line]) -> None:
     """Details, callouts, admonitions, containers and loose entries, in every container."""
     kids = node.children
+    if not kids:
+        return
     kids = _split_paragraphs(kids, lines, node.start if node.kind == "entry" else -1)
-    kids = containers.details(kids, lines)
-    kids = containers.admonitions(kids, lines)
-    kids = containers.directives(kids, lines)
+    firsts = {lines[b.start].text[:3] for b in kids if b.kind in ("html", "para")}
+    if any(f.startswith("<") for f in firsts):
+        kids = containers.details(kids, lines)
+    if "???" in firsts or "!!!" in firsts:
+        kids = containers.admonitions(kids, lines)
+    if ":::" in firsts:
+        kids = containers.directives(kids, lines)
     out: list[Block] = []
     for b in kids:
         if b.kind == "quote":
             out.extend(containers.callouts(b, lines))
         else:
+            if b.kind == "heading" and lines[b.start].kind is not Kind.HEADING:
+                b.kind = "para"  # "# step 3" between lines of code: a comment (lines.py decides)
             out.append(b)
-    for b in out:
-        if b.kind == "heading" and lines[b.start].kind is not Kind.HEADING:
-            b.kind = "para"  # "# step 3" between lines of code: a comment (lines.py decides)
     done: list[Block] = []
     for b in out:
         if b.kind in ("entry", "quote", "details", "admonition", "container", "callout"):

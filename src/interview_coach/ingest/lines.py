@@ -352,10 +352,10 @@ _ASK_BACK = re.compile(
     r"(?:环节|環節|部分)?\s*[:：]?\s*$", re.I)
 
 
-_ASK_BACK_WORDS = ("反问", "反問", "提问", "提問", "问的", "問的", "uestion")
+_ASK_BACK_WORD = re.compile("反问|反問|提问|提問|问的|問的|uestion")
 
 
 def ask_back(line: Line) -> bool:
-    if line.kind is Kind.CODE or len(line.text) > 60 or not any(w in line.text for w in _ASK_BACK_WORDS):
+    if line.kind is Kind.CODE or len(line.text) > 60 or not _ASK_BACK_WORD.search(line.text):
         return False
     return bool(_ASK_BACK.match(strip_bold(line.body or line.text)))

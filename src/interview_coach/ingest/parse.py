@@ -34,8 +34,8 @@ def _group_titles(lines: list[Line], anchors: list[Anchor]) -> set[int]:
     return out
 
 
-def _with_bodies(lines: list[Line], anchors: list[Anchor]) -> list[Anchor]:
-    stops = set(template.ask_back_lines(lines)) | _group_titles(lines, anchors)
+def _with_bodies(lines: list[Line], anchors: list[Anchor], ask_back: list[int]) -> list[Anchor]:
+    stops = set(ask_back) | _group_titles(lines, anchors)
     for k, a in enumerate(anchors):
         limit = anchors[k + 1].start if k + 1 < len(anchors) else len(lines)
         a.body_end = _body_end(lines, a, limit, stops)
@@ -73,8 +73,9 @@ def parse_lines(raw_lines: list[str], hints: dict[str, str] | None = None) -> Pa
     n = len(lines)
     doc = blocks.build(lines)
     unit_list = units.collect(doc, lines)
-    found = template.infer(doc, lines, unit_list, hints)
-    anchors = _with_bodies(lines, sorted(found.anchors, key=lambda a: a.start))
+    ask_back = template.ask_back_lines(lines)
+    found = template.infer(doc, lines, unit_list, hints, ask_back)
+    anchors = _with_bodies(lines, sorted(found.anchors, key=lambda a: a.start), ask_back)
     bodies_of = {id(a): bodies.extract(lines[a.body_start:a.body_end or a.body_start]) for a in anchors}
     orphans = leftovers.orphans(lines, anchors, bodies_of, found.excluded)
     if len(orphans) >= 2:  # question lines the document's main shape left out: items of their own
@@ -90,9 +91,10 @@ def parse_lines(raw_lines: list[str], hints: dict[str, str] | None = None) -> Pa
         spans = [(a.start, a.body_end) for a in joined if id(a) in new and a.body_end is not None]
         # what a joined answer holds is its text, not questions of their own
         joined = [a for a in joined if id(a) in new or a.level or not any(s < a.start < e for s, e in spans)]
-        anchors = _with_bodies(lines, joined)
+        ends = {id(a): a.body_end for a in joined}
+        anchors = _with_bodies(lines, joined, ask_back)
         for a in anchors:  # bodies that a joined repeat now ends
-            if id(a) in new or a.body_end is not None and id(a) in bodies_of:
+            if id(a) in new or a.body_end != ends[id(a)]:
                 bodies_of[id(a)] = bodies.extract(lines[a.body_start:a.body_end or a.body_start])
 
     default_zh = _lang_default(lines)

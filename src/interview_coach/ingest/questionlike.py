@@ -76,24 +76,25 @@ def strong(text: str) -> bool:
             or bool(_NOTE_AFTER.search(c.rstrip())))
 
 
-def _opens(t: str, openers: tuple[str, ...]) -> bool:
-    """Starts with one of `openers` and says more after it ("概述" alone is a title, "概述 BN" asks)."""
-    return any(t.startswith(w) and len(t) >= len(w) + 2 for w in openers)
+def _openers(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Starts with one of `words` and says more after it ("概述" alone is a title, "概述 BN" asks)."""
+    return re.compile("^(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?=.{2})", re.S)
+
+
+_ZH_OPENER = _openers(_ZH_OPENERS)
+_ZH_IMPERATIVE = _openers(_ZH_IMPERATIVES)
+_ZH_INTERROGATIVE = re.compile("|".join(re.escape(w) for w in _ZH_INTERROGATIVES))
 
 
 def weak(text: str) -> bool:
     t = clean(text)
-    if _EN_OPENER.match(t):
-        return True
-    if _opens(t, _ZH_OPENERS):
-        return True
-    return any(w in t for w in _ZH_INTERROGATIVES)
+    return bool(_EN_OPENER.match(t) or _ZH_OPENER.match(t) or _ZH_INTERROGATIVE.search(t))
 
 
 def imperative(text: str) -> bool:
     """Asks by command: "Explain …", "Describe …", "请解释 …", "简述 …"."""
     t = clean(text)
-    return bool(_IMPERATIVE.match(t)) or _opens(t, _ZH_IMPERATIVES)
+    return bool(_IMPERATIVE.match(t) or _ZH_IMPERATIVE.match(t))
 
 
 def questionlike(text: str) -> bool:

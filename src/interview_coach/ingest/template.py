@@ -42,7 +42,9 @@ class Template:
         return {k for r in self.rejected if r.kind == "ask-back" for k in range(r.first - 1, r.last)}
 
 
-def infer(doc: Block, lines: list[Line], units: list[Unit], hints: dict[str, str] | None = None) -> Template:
+def infer(doc: Block, lines: list[Line], units: list[Unit], hints: dict[str, str] | None = None,
+          ask_back: list[int] | None = None) -> Template:
+    """`ask_back`: the lines that open the candidate's own questions (`ask_back_lines`)."""
     hints = hints or {}
     n = len(lines)
     allowed = [ln.kind is not Kind.CODE for ln in lines]
@@ -53,7 +55,8 @@ def infer(doc: Block, lines: list[Line], units: list[Unit], hints: dict[str, str
         for k in range(start, min(end, n)):
             allowed[k] = False
 
-    for first, last in ask_back_spans(lines):  # the candidate's own questions: neither questions nor answers
+    starts = ask_back if ask_back is not None else ask_back_lines(lines)
+    for first, last in ask_back_spans(lines, starts):  # the candidate's own questions: neither questions nor answers
         own(first, last)
         rejected.append(Rejected(first + 1, last, "the candidate's own questions to the interviewer", "ask-back"))
     tables = {id(u.block.parent): u.block.parent for u in units if u.form == "row" and u.block.parent is not None}
@@ -116,10 +119,10 @@ def ask_back_lines(lines: list[Line]) -> list[int]:
     return [k for k, ln in enumerate(lines) if ask_back(ln)]
 
 
-def ask_back_spans(lines: list[Line]) -> list[tuple[int, int]]:
+def ask_back_spans(lines: list[Line], starts: list[int]) -> list[tuple[int, int]]:
     """(first, end) of each "反问：" part: to the next heading (of its level or above, for a heading)."""
     out: list[tuple[int, int]] = []
-    for k in ask_back_lines(lines):
+    for k in starts:
         ln = lines[k]
         end = len(lines)
         for j in range(k + 1, len(lines)):
