@@ -121,6 +121,13 @@ def numbered(units: list[Unit], lines: list[Line], allowed: list[bool]) -> list[
             and lines[u.idx].kind is Kind.NUMBERED and _WORD.search(u.text) and not _LINK_ONLY.match(u.text)}
     tops = sorted(cand.values(), key=lambda u: u.idx)
     lazy, nested = _lazy(tops), _answers_nested(lines, tops)
+    lists: dict[int, list[Unit]] = {}
+    for u in tops:
+        lists.setdefault(u.block.list_id, []).append(u)
+    # a list that mostly asks, or sits in a section named for questions: its first entry may be a title
+    leading = {lid for lid, members in lists.items()
+               if sum(asks(u.text) for u in members) * 2 >= len(members) >= 2
+               or section_names_questions(members[0].block, lines)}
     anchors: list[Anchor] = []
     expected: int | None = None
     in_body = False  # content seen since the last accepted question
@@ -137,7 +144,8 @@ def numbered(units: list[Unit], lines: list[Line], allowed: list[bool]) -> list[
                 and style(ln.text) != style(lines[anchors[-1].start].text):
             pass  # "1. 下列说法正确的是：" / "（1）…" / "（2）…": statements of the question, not questions
         elif i in cand:
-            got = _numbered_one(lines, i, ln, expected, in_body, lazy, nested)
+            got = _numbered_one(lines, i, ln, expected, in_body, lazy, nested or cand[i].block.list_id in leading
+                                and expected is None and not in_body)
             for a in got:
                 a.group, a.own_end = ("list", cand[i].block.list_id), cand[i].block.end
                 a.body_end = own_body_end(cand[i].block, a)
@@ -188,6 +196,8 @@ def style(text: str) -> str:
 
 def _numbered_one(lines: list[Line], i: int, ln: Line, expected: int | None, in_body: bool, lazy: bool,
                   nested: bool) -> list[Anchor]:
+    """`nested`: the entry is a question whatever it says (answers nested under every entry;
+    the first entry of a list that mostly asks)."""
     translations, body_start = attach(lines, i, ln.body)
     subs, after_subs = ([], body_start) if translations else sub_questions(lines, i)
     firm = strong(ln.body) or bool(translations) or bool(subs) or _followed_by_answer(lines, i)

@@ -17,7 +17,7 @@ import re
 from collections import Counter
 
 from .blocks import Block
-from .lines import Kind, Line, question_label, reveal_label
+from .lines import Kind, Line, answer_label, question_label, reveal_label
 from .model import Anchor
 from .questionlike import imperative, questionlike, strong, weak
 from .units import Unit, link_text
@@ -88,7 +88,7 @@ _SECTION_TITLE = re.compile(
 def _answered_title(h: Unit, lines: list[Line]) -> bool:
     """A title heading that answers like its question siblings: it has a body of its own,
     is not a section name, and nothing under it asks (else it holds questions)."""
-    if _SECTION_TITLE.match(h.text.strip()) or len(h.text) > 120:
+    if _SECTION_TITLE.match(h.text.strip()) or len(h.text) > 120 or answer_label(lines[h.idx]) is not None:
         return False
     under = lines[h.idx + 1:h.block.end]
     if not any(not ln.blank and ln.kind is not Kind.HEADING for ln in under):
