@@ -333,3 +333,29 @@ def test_numbered_group_titles_end_the_answer_before_them_and_notes_are_no_quest
     items = by_line(r)
     assert sorted(items) == [4, 8]
     assert (items[4].answer_line_start, items[4].answer_line_end) == (5, 5)
+
+
+def test_task_list_boxes_kind_tags_and_example_headings() -> None:
+    checklist = parse(
+        "## Statistics",
+        "- [ ] What is a p-value?",
+        "- [x] Explain the central limit theorem.",
+        "- [ ] Bayesian vs frequentist inference",
+    )
+    assert [q for _, q in qs(checklist)] == [
+        "What is a p-value?", "Explain the central limit theorem.", "Bayesian vs frequentist inference"]
+    interview = parse(
+        "## 一面",
+        "1. 讲一下你的项目",
+        "2. 为什么用 LayerNorm？",
+        "3. 手撕：反转链表",                                            # a kind tag, not a definition
+        "4. 场景题：如何设计一个客服机器人",
+    )
+    assert [line for line, _ in qs(interview)] == [2, 3, 4, 5]
+    headings = parse(
+        "### What is dense retrieval?", "Embeddings in one space.",
+        "### What is BM25?", "A bag-of-words ranking function.",
+        "### How is recall measured?", "Recall@k.",
+        "### Example", "score = dense + bm25",                          # a section name, not a question
+    )
+    assert [line for line, _ in qs(headings)] == [1, 3, 5]

@@ -81,6 +81,8 @@ def _inheriting(heads: list[Unit], firm: list[Unit]) -> set[tuple[object, ...]]:
 _SECTION_TITLE = re.compile(
     r"^(?:references?|reference links|summary|conclusions?|introduction|overview|contents|table of contents|appendix|"
     r"further reading|resources|acknowledge?ments?|license|notes?|preface|about|changelog|todo|"
+    r"examples?|code|sample code|code examples?|demo|tips?|summary|recap|"
+    r"示例|例子|举例|舉例|代码|代碼|示例代码|代码示例|代碼示例|演示|提示|注意|注意事项|注意事項|"
     r"参考|参考资料|参考文献|参考链接|總結|总结|小结|小結|目录|目錄|引言|前言|附录|附錄|说明|說明|致谢|致謝|备注|備註|更新日志)"
     r"[\s:：]*$", re.I)
 

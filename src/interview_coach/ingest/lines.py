@@ -56,6 +56,7 @@ _DOTTED = re.compile(r"^(?:\*\*)?(\d{1,3}(?:\.\d{1,3}){1,3})\.?(?:\*\*)?[ \t]+(?
 _SEPARATOR = re.compile(r"^(?:-{3,}|\*{3,}|_{3,}|={3,}|(?:- ){2,}-|(?:\* ){2,}\*)$")
 _FENCE = re.compile(r"^(```|~~~)")
 _BULLET = re.compile(r"^[-*+•·][ \t]+\S")
+_TASK_BOX = re.compile(r"^\[[ xX]\][ \t]+")
 # "1. q", "1) q", "1、q", "1．q", "(1) q", "（1）q", "Q1. q", "**7.** q", "**1. q**", "第1题 q"
 _NUMBERED = re.compile(
     r"^(?P<pre>\*\*)?(?:Q|q|No\.?\s*|第)?[(（]?(?P<n>\d{1,3})[)）]?"
@@ -219,7 +220,8 @@ def classify(lines: list[str]) -> list[Line]:
             out.append(Line(i, raw, indent, Kind.NUMBERED, number=num[0], body=strip_bold(inner.group(2)) if inner else text))
             continue
         if _BULLET.match(stripped):
-            out.append(Line(i, raw, indent, Kind.BULLET, body=strip_bold(stripped[1:].strip())))
+            entry = _TASK_BOX.sub("", stripped[1:].strip())  # "- [ ] What is X?": a task list's box
+            out.append(Line(i, raw, indent, Kind.BULLET, body=strip_bold(entry)))
             continue
         out.append(Line(i, raw, indent, Kind.TEXT, body=strip_bold(stripped)))
     return _code_comments(out)

@@ -86,9 +86,19 @@ _ZH_IMPERATIVE = _openers(_ZH_IMPERATIVES)
 _ZH_INTERROGATIVE = re.compile("|".join(re.escape(w) for w in _ZH_INTERROGATIVES))
 
 
+# "手撕：反转链表", "场景题：…", "System design: a URL shortener": the kind of question, then the task
+_KIND_TAG = re.compile(r"^(?:手撕|手写|手寫|场景题|場景題|场景|場景|算法题|算法題|编程题|編程題|代码题|代碼題|设计题|設計題|系统设计|系統設計|"
+                       r"开放题|開放題|智力题|智力題|行为题|行為題|coding|code|design|system design|behavioral|behavioural|"
+                       r"scenario|case study|take-home)(?:\s*(?:question|problem|task))?\s*[:：]\s*\S", re.I)
+
+
+def kind_tagged(text: str) -> bool:
+    return bool(_KIND_TAG.match(clean(text)))
+
+
 def weak(text: str) -> bool:
     t = clean(text)
-    return bool(_EN_OPENER.match(t) or _ZH_OPENER.match(t) or _ZH_INTERROGATIVE.search(t))
+    return bool(_EN_OPENER.match(t) or _ZH_OPENER.match(t) or _ZH_INTERROGATIVE.search(t) or _KIND_TAG.match(t))
 
 
 def imperative(text: str) -> bool:
@@ -104,6 +114,8 @@ def questionlike(text: str) -> bool:
 def definition_like(text: str) -> bool:
     """`**Term:** explanation` or `Term：explanation` — a list entry inside an answer."""
     t = text.strip()
+    if kind_tagged(t):
+        return False
     m = re.match(r"^\*\*[^*]{1,60}?[:：]?\*\*\s*[:：]?\s*\S", t)
     if m and not strong(t):
         lead = t[2:t.index("**", 2)]
