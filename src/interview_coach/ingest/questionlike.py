@@ -87,8 +87,9 @@ _ZH_INTERROGATIVE = re.compile("|".join(re.escape(w) for w in _ZH_INTERROGATIVES
 
 
 # "手撕：反转链表", "场景题：…", "System design: a URL shortener": the kind of question, then the task
-_KIND_TAG = re.compile(r"^(?:手撕|手写|手寫|场景题|場景題|场景|場景|算法题|算法題|编程题|編程題|代码题|代碼題|设计题|設計題|系统设计|系統設計|"
-                       r"开放题|開放題|智力题|智力題|行为题|行為題|coding|code|design|system design|behavioral|behavioural|"
+_KIND_TAG = re.compile(r"^(?:手撕|手写|手寫|场景题|場景題|场景|場景|算法题|算法題|编程题|編程題|代码题|代碼題|"
+                       r"设计题|設計題|系统设计|系統設計|开放题|開放題|智力题|智力題|行为题|行為題|"
+                       r"coding|code|design|system design|behavioral|behavioural|"
                        r"scenario|case study|take-home)(?:\s*(?:question|problem|task))?\s*[:：]\s*\S", re.I)
 
 
