@@ -359,3 +359,15 @@ def test_task_list_boxes_kind_tags_and_example_headings() -> None:
         "### Example", "score = dense + bm25",                          # a section name, not a question
     )
     assert [line for line, _ in qs(headings)] == [1, 3, 5]
+
+
+def test_q_then_k_lines_are_queries_and_keys() -> None:
+    r = parse(
+        "### 为什么注意力要用三个矩阵？",
+        "Q: 当前词去匹配别人时用的表示",
+        "K: 被匹配时用的表示",
+        "V: 被取走的内容",
+        "### 为什么要多头？",
+        "不同子空间。",
+    )
+    assert [line for line, _ in qs(r)] == [1, 5]

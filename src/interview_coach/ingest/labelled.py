@@ -26,7 +26,7 @@ _QKV = re.compile(r"^(?:[-*+]\s+)?(?:\*\*)?\s*[Qq]\s*(?:\*\*)?\s*[:：]\s*(?:\*\
 def anchor(unit: Unit, lines: list[Line], allowed: list[bool]) -> Anchor | None:
     i = unit.idx
     ln = lines[i]
-    if _QKV.match(ln.text):
+    if _QKV.match(ln.text) or _followed_by_key(lines, i):
         return None
     inline = label_text(ln)
     if inline is None:
@@ -71,6 +71,17 @@ def anchor(unit: Unit, lines: list[Line], allowed: list[bool]) -> Anchor | None:
     question, translations = _question_text([t for _, t in q_lines])
     return Anchor(shape="qa_pairs" if short else "interview_blocks", question=question, question_line=q_lines[0][0],
                   start=start, body_start=j, number=number, title=title, translations=translations)
+
+
+_KEY = re.compile(r"^(?:[-*+]\s+)?(?:\*\*)?\s*K\s*(?:\*\*)?\s*[:：]")
+
+
+def _followed_by_key(lines: list[Line], i: int) -> bool:
+    """`Q：…` then `K：…`: queries and keys of attention, not a question and its answer."""
+    if not lines[i].text.lstrip("-*+ ").lstrip("*").lstrip().startswith(("Q", "q")):
+        return False
+    nxt = next((ln for ln in lines[i + 1:i + 4] if not ln.blank), None)
+    return nxt is not None and bool(_KEY.match(nxt.text))
 
 
 def _question_text(texts: list[str]) -> tuple[str, dict[str, str]]:
