@@ -328,40 +328,20 @@ def _bare(anchors: list[Anchor]) -> list[Anchor]:
     return anchors
 
 
-# --- the fallback: lines that ask, and their siblings -----------------------------------
+# --- the fallback: lines that ask ---------------------------------------------------------
 
-_FALLBACK_KINDS = (Kind.TEXT, Kind.BULLET, Kind.NUMBERED, Kind.HEADING)
-_LIST = (Kind.BULLET, Kind.NUMBERED)
-
-
-def _bold_with_children(lines: list[Line], i: int) -> bool:
-    """`- **1*1 卷积的作用**` with indented lines under it: a bold entry that is answered."""
-    entry = lines[i].text[1:].strip()
-    if not (entry.startswith("**") and entry.endswith("**")):
-        return False
-    nxt = next((x for x in lines[i + 1:] if not x.blank), None)
-    return nxt is not None and nxt.indent > lines[i].indent
+_FALLBACK_KINDS = (Kind.TEXT, Kind.NUMBERED, Kind.HEADING)
 
 
 def fallback(lines: list[Line], allowed: list[bool]) -> list[Anchor]:
-    """Any short line that asks with a question mark, and the list entries beside it that
-    ask in other words (the document has no other shape)."""
-    def text(ln: Line) -> str:
-        return ln.body or ln.text
-
-    def candidate(ln: Line, i: int) -> bool:
-        return allowed[i] and ln.kind in _FALLBACK_KINDS and ln.indent <= 1 and len(text(ln)) <= 300
-
-    asking_lists = {(ln.kind, ln.indent) for i, ln in enumerate(lines)
-                    if ln.kind in _LIST and candidate(ln, i) and strong(text(ln))}
+    """A document with no other template: each short line that asks with a question mark
+    (bullet lists were weighed as groups already)."""
     anchors: list[Anchor] = []
     i = 0
     while i < len(lines):
         ln = lines[i]
-        t = text(ln)
-        sibling = (ln.kind, ln.indent) in asking_lists and not definition_like(t) and (
-            weak(t) or _bold_with_children(lines, i))
-        if candidate(ln, i) and (strong(t) or sibling):
+        t = ln.body or ln.text
+        if allowed[i] and ln.kind in _FALLBACK_KINDS and ln.indent <= 1 and len(t) <= 300 and strong(t):
             translations, body_start = attach(lines, i, t)
             anchors.append(Anchor(shape="bilingual_pairs" if translations else "generic", question=t, question_line=ln.no,
                                   start=i, body_start=body_start, number=ln.number,
