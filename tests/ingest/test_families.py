@@ -371,3 +371,20 @@ def test_q_then_k_lines_are_queries_and_keys() -> None:
         "不同子空间。",
     )
     assert [line for line, _ in qs(r)] == [1, 5]
+
+
+def test_html_headings_ask_and_a_numbered_table_without_a_question_column_is_reported() -> None:
+    r = parse(
+        "<h3>What is a bloom filter?</h3>",
+        "A compact set with false positives.",
+        "<h3>What is consistent hashing?</h3>",
+        "Keys and nodes on one ring.",
+        "## Practice",
+        "| # | Title | Level |",
+        "|---|---|---|",
+        "| 1 | Two sum | easy |",
+        "| 2 | LRU cache | medium |",
+        "| 3 | Word ladder | hard |",
+    )
+    assert qs(r) == [(1, "What is a bloom filter?"), (3, "What is consistent hashing?")]
+    assert any(n.line == 6 and n.end == 10 and "question_column" in n.message for n in r.notices), r.notices

@@ -14,7 +14,9 @@ the tree says what holds what.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -88,57 +90,60 @@ _SKIP = frozenset({"inline", "paragraph_close", "heading_close", "th_open", "th_
                    "thead_open", "thead_close", "tbody_open", "tbody_close"})
 
 
-def _from_tokens(tokens: list[Token], doc: Block, lines: list[Line]) -> None:
+def _from_tokens(tokens: list[Token], doc: Block, lines: list[Line], offset: int = 0,
+                 ids: Iterator[int] | None = None) -> None:
+    """Blocks from markdown-it tokens; `offset`: the line where the parsed text began."""
+    ids = ids if ids is not None else itertools.count(1)
     stack: list[Block] = [doc]
     lists: list[tuple[bool, int]] = []
-    list_count = 0
     in_table: Block | None = None
     for t in tokens:
         typ = t.type
         if typ in _SKIP:
             continue
+        if t.map:
+            start, stop = t.map[0] + offset, t.map[1] + offset
         if typ == "paragraph_open" and t.map:
-            stack[-1].children.append(Block("para", t.map[0], trim_end(lines, *t.map)))
+            stack[-1].children.append(Block("para", start, trim_end(lines, start, stop)))
         elif typ in ("bullet_list_open", "ordered_list_open"):
-            list_count += 1
-            lists.append((typ == "ordered_list_open", list_count))
+            lists.append((typ == "ordered_list_open", next(ids)))
         elif typ in ("bullet_list_close", "ordered_list_close"):
             lists.pop()
         elif typ == "list_item_open" and t.map:
             ordered, lid = lists[-1]
             num = int(t.info) if ordered and t.info.isdigit() else None
-            entry = Block("entry", t.map[0], trim_end(lines, *t.map), ordered=ordered, list_id=lid, number=num)
-            entry.head_end = t.map[0] + 1
+            entry = Block("entry", start, trim_end(lines, start, stop), ordered=ordered, list_id=lid, number=num)
+            entry.head_end = start + 1
             stack[-1].children.append(entry)
             stack.append(entry)
         elif typ in ("list_item_close", "blockquote_close"):
             stack.pop()
         elif typ == "blockquote_open" and t.map:
-            quote = Block("quote", t.map[0], trim_end(lines, *t.map))
+            quote = Block("quote", start, trim_end(lines, start, stop))
             stack[-1].children.append(quote)
             stack.append(quote)
         elif typ == "heading_open" and t.map:
-            stack[-1].children.append(Block("heading", t.map[0], t.map[0] + 1, level=int(t.tag[1])))
+            stack[-1].children.append(Block("heading", start, start + 1, level=int(t.tag[1])))
         elif typ == "table_open" and t.map:
-            in_table = Block("table", t.map[0], trim_end(lines, *t.map))
+            in_table = Block("table", start, trim_end(lines, start, stop))
             stack[-1].children.append(in_table)
         elif typ == "table_close":
             in_table = None
-        elif typ == "tr_open" and t.map and in_table is not None and t.map[0] > in_table.start:
-            in_table.children.append(Block("row", t.map[0], t.map[0] + 1))
-        elif typ == "fence" and t.map and t.map[1] - t.map[0] > 2 and lines[t.map[0]].kind is Kind.BLANK:
+        elif typ == "tr_open" and t.map and in_table is not None and start > in_table.start:
+            in_table.children.append(Block("row", start, start + 1))
+        elif typ == "fence" and t.map and stop - start > 2 and lines[start].kind is Kind.BLANK:
             # a fenced list of prose (lines.prose_fence): its lines are read as a paragraph
-            stack[-1].children.append(Block("para", t.map[0] + 1, trim_end(lines, t.map[0] + 1, t.map[1] - 1)))
+            stack[-1].children.append(Block("para", start + 1, trim_end(lines, start + 1, stop - 1)))
         elif typ == "html_block" and t.map:
-            stack[-1].children.extend(_html_runs(lines, t.map[0], trim_end(lines, *t.map)))
-        elif typ in ("fence", "html_block", "hr") and t.map:
-            kind = {"fence": "code", "html_block": "html", "hr": "hr"}[typ]
-            stack[-1].children.append(Block(kind, t.map[0], trim_end(lines, *t.map)))
+            stack[-1].children.extend(_html_runs(lines, start, trim_end(lines, start, stop), ids))
+        elif typ in ("fence", "hr") and t.map:
+            stack[-1].children.append(Block("code" if typ == "fence" else "hr", start, trim_end(lines, start, stop)))
 
 
-def _html_runs(lines: list[Line], start: int, end: int) -> list[Block]:
+def _html_runs(lines: list[Line], start: int, end: int, ids: Iterator[int]) -> list[Block]:
     """An HTML block runs to a blank line in CommonMark, so `</details>` / `2. Next question?`
-    would hide the question: lines that are not markup are read as a paragraph of their own."""
+    or `<h3>…</h3>` / `## Practice` / a table would hide what follows the markup: the lines
+    that are not markup are read as Markdown of their own."""
     out: list[Block] = []
     k = start
     while k < end:
@@ -146,7 +151,13 @@ def _html_runs(lines: list[Line], start: int, end: int) -> list[Block]:
         j = k + 1
         while j < end and lines[j].text.startswith("<") == markup:
             j += 1
-        out.append(Block("html" if markup else "para", k, j))
+        if markup:
+            out.append(Block("html", k, j))
+        else:
+            holder = Block("doc", k, j)
+            text = "\n".join(ln.raw.replace("\r", " ") for ln in lines[k:j])
+            _from_tokens(_md(_unused_rules(lines[k:j])).parse(text), holder, lines, k, ids)
+            out.extend(holder.children)
         k = j
     return out
 

@@ -59,6 +59,10 @@ def table(tbl: Block, lines: list[Line], hints: dict[str, str]) -> tuple[list[An
                 qcol = k
                 break
     if qcol is None:
+        numbered = _column(header, _N) is not None
+        if len(rows) >= 3 and (numbered or any(h in ("title", "name", "题目名称", "题名") for h in header)):
+            return [], ("a table of rows with no question column (`--hint question_column=NAME` reads one): "
+                        + " | ".join(h for h in header if h))
         return [], None
     acol = _hinted_column(header, hints.get("answer_column"))
     acol = acol if acol is not None else _column(header, _A)

@@ -28,12 +28,15 @@ _ASKED_AT = re.compile(r"\s+[-–—|]\s+[^-–—|?？]{0,80}\binterview questi
 # "…差别？(今日头条)", "…? (Google)": a short tag after the question, where it was asked
 _NOTE = re.compile(r"([?？。!！])[ \t]*[(（](?![A-Za-z0-9][)）])[^()（）,，、\s]{2,12}[)）][ \t]*$")
 _QUOTED = re.compile(r"^(?:>[ \t]?)+")
+_TAGS = re.compile(r"</?[a-zA-Z][^>]*>")
 
 
 def finish(question: str, strip: re.Pattern[str] | None = None) -> str:
     """Question text without quotes around it, where-it-was-asked suffixes, notes in
     brackets after a sentence end, and what a layout hint says to strip."""
     q = unquoted(_QUOTED.sub("", question).strip())
+    if q.startswith("<") and q.endswith(">"):  # "<h3>What is X?</h3>", "<b>…</b>"
+        q = _TAGS.sub("", q).strip() or q
     if strip is not None:
         q = strip.sub("", q).strip() or q
     q = _ASKED_AT.sub("", q)

@@ -47,8 +47,12 @@ _IMPERATIVE = re.compile(r"^(?:please\s+|can you\s+|could you\s+)?(?:" + "|".joi
 _ZH_IMPERATIVES = tuple(w for w in _ZH_OPENERS if w not in ("你", "为何", "為何", "整理", "分析", "详细", "詳細", "说", "說"))
 
 
+_TAG_WRAP = re.compile(r"^(?:<[a-zA-Z][^>]*>\s*)+|(?:\s*</?[a-zA-Z][^>]*>)+$")  # "<h3>What is X?</h3>"
+
+
 def clean(text: str) -> str:
-    return text.replace("**", "").replace("__", "").strip().strip("*_`").strip()
+    t = text.replace("**", "").replace("__", "").strip().strip("*_`").strip()
+    return _TAG_WRAP.sub("", t).strip() if "<" in t else t
 
 
 def _trailing_marks(text: str) -> str:

@@ -61,7 +61,9 @@ def infer(doc: Block, lines: list[Line], units: list[Unit], hints: dict[str, str
         rejected.append(Rejected(first + 1, last, "the candidate's own questions to the interviewer", "ask-back"))
     tables = {id(u.block.parent): u.block.parent for u in units if u.form == "row" and u.block.parent is not None}
     for tbl in tables.values():
-        rows, _ = framed.table(tbl, lines, hints)
+        rows, why = framed.table(tbl, lines, hints)
+        if why:
+            rejected.append(Rejected(tbl.start + 1, tbl.end, why, "table"))
         if rows:
             anchors.extend(rows)
             own(tbl.start, tbl.end)
@@ -83,8 +85,8 @@ def infer(doc: Block, lines: list[Line], units: list[Unit], hints: dict[str, str
               if a is not None and (asks(a.question) or _answer_follows(a, lines) or "entry" not in u.path)]
 
     level_hint = int(hints["heading_level"]) if hints.get("heading_level", "").isdigit() else None
-    picked, why = headings.pick(headings.candidates(units, lines, allowed), lines, level_hint)
-    rejected += [Rejected(first, last, w, "headings") for first, last, w in why]
+    picked, refused_levels = headings.pick(headings.candidates(units, lines, allowed), lines, level_hint)
+    rejected += [Rejected(first, last, w, "headings") for first, last, w in refused_levels]
     heads = headings.anchors(picked, lines)
     for a in heads:
         own(a.start, a.body_end or a.body_start)
