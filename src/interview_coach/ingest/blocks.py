@@ -165,8 +165,8 @@ def _html_runs(lines: list[Line], start: int, end: int, ids: Iterator[int]) -> l
 def _restructure(node: Block, lines: list[Line]) -> None:
     """Details, callouts, admonitions, containers and loose entries, in every container."""
     kids = node.children
-    if not kids:
-        return
+    if not kids or node.kind == "entry" and len(kids) == 1 and kids[0].kind == "para" and kids[0].end == node.start + 1:
+        return  # an entry of one line: nothing to rebuild
     kids = _split_paragraphs(kids, lines, node.start if node.kind == "entry" else -1)
     firsts = {lines[b.start].text[:3] for b in kids if b.kind in ("html", "para")}
     if any(f.startswith("<") for f in firsts):
