@@ -388,3 +388,17 @@ def test_html_headings_ask_and_a_numbered_table_without_a_question_column_is_rep
     )
     assert qs(r) == [(1, "What is a bloom filter?"), (3, "What is consistent hashing?")]
     assert any(n.line == 6 and n.end == 10 and "question_column" in n.message for n in r.notices), r.notices
+
+
+def test_a_list_of_links_to_answers_elsewhere_is_a_question_list_and_contents_are_not() -> None:
+    r = parse(
+        "## Contents",
+        "- [Basics](#basics)",
+        "- [Models](#models)",
+        "## Questions",
+        "- [What is a kernel?](answers/kernel.md)",                # 5
+        "- [Why normalise inputs?](answers/normalise.md)",         # 6
+        "- [Explain early stopping](https://example.org/early)",   # 7
+    )
+    assert qs(r) == [(5, "What is a kernel?"), (6, "Why normalise inputs?"), (7, "Explain early stopping")]
+    assert all(it.answer is None for it in r.items)

@@ -27,6 +27,15 @@ _WIKI = re.compile(r"\[\[#?(?:[^\]|]*\|)?([^\]|]+)\]\]")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 
+_TARGET = re.compile(r"\]\(([^)]*)\)|\[\[([^\]|]*)")
+
+
+def _in_document(text: str) -> bool:
+    """Every link of a link-only entry points into this document (`#anchor`, `[[#X]]`, `()`)."""
+    return all(not (m.group(1) or m.group(2) or "#").strip() or (m.group(1) or m.group(2) or "#").startswith("#")
+               for m in _TARGET.finditer(text))
+
+
 def link_text(text: str) -> str:
     """The words of a link-only entry: `[[#A|B]]` → B, `[B](#b)` → B."""
     return _MD_LINK.sub(r"\1", _WIKI.sub(r"\1", text)).strip()
@@ -101,8 +110,9 @@ def _walk(node: Block, lines: list[Line], path: tuple[str, ...], out: list[Unit]
             _walk(b, lines, path, out, -1)
         elif b.kind == "entry":
             text = ln.body or ln.text
-            form = "toc" if LINK_ONLY.match(text) else "entry"
-            out.append(Unit(form, b, b.start, link_text(text) if form == "toc" else text, path, ln.indent,
+            linked = bool(LINK_ONLY.match(text))
+            form = "toc" if linked and _in_document(text) else "entry"  # "[Q](#q)": contents; "[Q](q.md)": a question
+            out.append(Unit(form, b, b.start, link_text(text) if linked else text, path, ln.indent,
                             b.number if b.number is not None else ln.number, ordered=b.ordered))
             _walk(b, lines, (*path, "entry"), out, b.start)
         elif b.kind == "table":
