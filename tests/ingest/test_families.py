@@ -402,3 +402,15 @@ def test_a_list_of_links_to_answers_elsewhere_is_a_question_list_and_contents_ar
     )
     assert qs(r) == [(5, "What is a kernel?"), (6, "Why normalise inputs?"), (7, "Explain early stopping")]
     assert all(it.answer is None for it in r.items)
+
+
+def test_numbered_and_bracketed_labels() -> None:
+    r = parse(
+        "Q1：什么是过拟合？",
+        "A1：训练集好，测试集差。",
+        "【问题】什么是梯度消失？",
+        "【答案】反向传播时梯度越来越小。",
+        "【解析】连乘的导数小于一。",
+    )
+    assert [(line, it.answer, it.explanation) for line, it in sorted(by_line(r).items())] == [
+        (1, "训练集好，测试集差。", None), (3, "反向传播时梯度越来越小。", "连乘的导数小于一。")]

@@ -258,10 +258,11 @@ def _code_comments(lines: list[Line]) -> list[Line]:
 
 # --- labels -----------------------------------------------------------------
 
-_COLON = r"[ \t]*(?:\*\*|\*|__|_|`)?[ \t]*[:：][ \t]*(?:\*\*|\*|__|_|`)?"
+# a colon after the label, or the closing bracket of "【答案】" / "[问题]" (a colon may follow it)
+_COLON = r"[ \t]*(?:\*\*|\*|__|_|`)?[ \t]*(?:[:：]|[】\]][ \t]*[:：]?)[ \t]*(?:\*\*|\*|__|_|`)?"
 # optional quote mark, bullet and emphasis before a label: "> * **A:**", "- *A:*", "`Ans:`"
 _LEAD = (r"^(?:>[ \t]*)?(?:[-*+][ \t]+)?(?:\*\*|\*|__|_|`)?[ \t]*"
-         rf"(?:{_EMOJI}[ \t]*)*")  # "📌 Q1:", "✅ Answer"
+         rf"(?:{_EMOJI}[ \t]*)*[【\[]?")  # "📌 Q1:", "✅ Answer", "【答案】"
 
 
 def _label(words: str, colon_required: str = "") -> re.Pattern[str]:
@@ -278,7 +279,7 @@ _ANSWER = _label(
     r"solution|参考答案|參考答案|答案要点|答案要點|答题要点|答題要點|回答要点|回答要點|参考回答|參考回答|"
     r"答案思路|答题思路|答題思路|"
     r"[\u4e00-\u9fff]{1,3}的?(?:答案|回答)|答案|回答|解答|标准答案|標準答案|答",
-    r"a|ans|response|我|候选人|候選人|candidate|me",  # "我：" answers "面试官：" in an interview write-up
+    r"a\d{0,3}|ans|response|我|候选人|候選人|candidate|me",  # "A1：", "我：" (answers "面试官：")
 )
 _EXPLANATION = _label(r"解析|答案解析|详解|詳解|explanation|rationale|解题思路|解題思路", r"分析|说明|說明|解释|解釋|note")
 _QUESTION = _label(r"面试题|面試題|题目|題目|问题|問題|question|interview question",
