@@ -1,12 +1,14 @@
 """Infer a document's item template from its block tree: which sibling group holds the
 questions, and where each question's answer begins and ends.
 
-Blocks that frame their own questions (table rows, `<details>`, callouts) are read first
-and own their lines. Then labelled questions (`面试题：`, `Q:`) compete with the groups of
-question headings, numbered entries and bold lines: labels win unless they are a few
-stray labels inside other answers. A document with none of these falls back on lines
+The candidate's own questions in an interview write-up ("反问：") are set apart first.
+Blocks that frame their own questions (table rows, `<details>`, callouts) are read next and
+own their lines. Then labelled questions (`面试题：`, `Q:`) compete with the groups of question
+headings, numbered entries and bold lines: labels win unless they are a few stray labels
+inside other answers. What the winners hold is answer text; bullet lists elsewhere are then
+weighed list by list (`entries.bullets`). A document with none of these falls back on lines
 that ask. A question's answer runs to the next question, or to the next heading (of its
-level or above, for a heading question).
+level or above, for a heading question). Every group weighed and refused is kept, with why.
 """
 
 from __future__ import annotations
@@ -93,12 +95,15 @@ def infer(doc: Block, lines: list[Line], units: list[Unit], hints: dict[str, str
     nums = entries.numbered(units, lines, allowed)
     found = heads + entries.combine(entries.bold(units, allowed), nums, lines)
     # labelled questions win unless they are a few stray labels inside other answers
-    if len(labels) >= 2 and len(labels) * 2 >= len(found) or (labels and not found):
-        return Template(anchors + labels, rejected)
+    labels_win = len(labels) >= 2 and len(labels) * 2 >= len(found) or bool(labels and not found)
+    if labels_win:
+        found = labels
     _claim(found, lines, allowed)
-    listed, refused = entries.bullets(units, lines, allowed)
+    listed, refused = entries.bullets(units, lines, allowed)  # bullet lists weighed where no question holds them
     rejected += [Rejected(a.idx + 1, b.block.end, why, "list") for a, b, why in refused]
     found = sorted(found + listed, key=lambda a: a.start)
+    if labels_win:
+        return Template(anchors + found, rejected)
     if not found:
         found = entries.fallback(lines, allowed)
     return Template(anchors + found + _apart(labels, found, lines), rejected)
