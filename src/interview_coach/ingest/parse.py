@@ -142,14 +142,17 @@ def parse_lines(raw_lines: list[str], hints: dict[str, str] | None = None) -> Pa
 
 def _groups(anchors: list[Anchor], rejected: list[template.Rejected], lines: list[Line],
             strip: re.Pattern[str] | None) -> list[Group]:
-    """The sibling groups read as questions (with their item counts) and those refused."""
-    by_key: dict[object, list[Anchor]] = {}
-    for a in anchors:
-        if a.question:
-            by_key.setdefault(a.group if a.group is not None else (a.shape, a.level), []).append(a)
+    """The groups read as questions (consecutive questions of one shape: one numbered
+    sequence, one heading level, one table), with their item counts, and those refused."""
+    runs: list[list[Anchor]] = []
+    for a in sorted((a for a in anchors if a.question), key=lambda a: a.question_line):
+        if runs and runs[-1][-1].shape == a.shape and runs[-1][-1].level == a.level:
+            runs[-1].append(a)
+        else:
+            runs.append([a])
     out = [Group(kind=members[0].shape, first=members[0].question_line, last=members[-1].question_line,
                  items=len(members), sample=tuple(question_text.finish(a.question, strip)[:80] for a in members[:3]))
-           for members in by_key.values()]
+           for members in runs]
     for r in rejected:
         sample = tuple(ln.text[:80] for ln in lines[r.first - 1:r.last] if not ln.blank)[:3]
         out.append(Group(kind=r.kind, first=r.first, last=r.last, items=0, sample=sample, why=r.why))
