@@ -414,3 +414,18 @@ def test_numbered_and_bracketed_labels() -> None:
     )
     assert [(line, it.answer, it.explanation) for line, it in sorted(by_line(r).items())] == [
         (1, "训练集好，测试集差。", None), (3, "反向传播时梯度越来越小。", "连乘的导数小于一。")]
+
+
+def test_two_rounds_of_numbered_questions_are_not_joined_by_their_numbers() -> None:
+    r = parse(
+        "## 一面",
+        "1. 讲一下 Transformer 的结构？",                              # 2: unanswered
+        "2. 介绍一下你的项目？",
+        "## 二面",
+        "1. 如何做模型的蒸馏？",                                       # 5
+        "答：用大模型的输出训练小模型。",
+        "2. 数据怎么清洗？",                                          # 7
+        "答：去重，过滤低质量样本。",
+    )
+    items = by_line(r)
+    assert sorted(items) == [2, 3, 5, 7] and items[5].listed_line is None and items[2].answer is None

@@ -64,8 +64,11 @@ def join(anchors: list[Anchor], unanswered: set[int], units: list[Unit], lines: 
             if start <= la.start or isinstance(r, Anchor) and not r.level and r.group == la.group:
                 continue
             sim = dice(grams[id(la)], rg)
-            # agreeing numbers lower the bar for questions and entries, not for section headings
-            same = la.number is not None and la.number == number and (isinstance(r, Anchor) or r.form != "heading")
+            # agreeing numbers lower the bar for question headings and for entries that are no questions of
+            # their own ("1. zero-shot" under "问题解析"); not for section headings, nor between two
+            # question lists ("一面" 1-5 and "二面" 1-5 ask different things)
+            same = la.number is not None and la.number == number and (
+                r.level > 0 if isinstance(r, Anchor) else r.form != "heading")
             if sim >= ANY_NUMBER_MIN or same and sim >= SAME_NUMBER_MIN:
                 pairs.append((sim + (0.05 if same else 0.0), la, r, text))
     pairs.sort(key=lambda p: -p[0])
