@@ -165,7 +165,13 @@ def score_file(path: Path, gold: list[dict[str, Any]], hints: dict[str, str] | N
     except InputError as e:
         fs.error = str(e)
         return fs
-    result = parse_lines(doc.lines, hints=hints) if hints else parse_lines(doc.lines)
+    try:
+        result = parse_lines(doc.lines, hints=hints) if hints else parse_lines(doc.lines)
+    except Exception as e:  # a parser crash is a finding: the file counts as all missed
+        fs.error = f"parser crashed: {type(e).__name__}: {e}"
+        fs.missed = [{"line": row["line"], "kind": row.get("kind"), "named": False,
+                      "question": row.get("question", "")[:120]} for row in gold]
+        return fs
     lines = classify(doc.lines)
     items = result.items
     fs.items = len(items)
