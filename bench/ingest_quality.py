@@ -197,7 +197,7 @@ def score_file(path: Path, gold: list[dict[str, Any]], hints: dict[str, str] | N
             matched_items.add(id(it))
             fs.duplicates += 1
     matched_rows = {id(row) for _, row in pairs}
-    spans = [(n.line, n.end if n.end is not None else n.line) for n in result.notices]
+    spans = [(n.line, getattr(n, "end", None) or n.line) for n in result.notices]  # older parsers: no ranges
     for row in gold:
         if id(row) in matched_rows:
             continue
