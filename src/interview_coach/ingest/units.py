@@ -133,13 +133,13 @@ def _para(b: Block, lines: list[Line], path: tuple[str, ...], out: list[Unit], s
         if k == skip_line:
             continue
         ln = lines[k]
-        if ln.blank or ln.kind is Kind.CODE:
+        if ln.blank or ln.kind is Kind.CODE or len(ln.text) > 300:  # a question is not a whole paragraph
             continue
         label = label_text(ln)
         if label is not None:
             out.append(Unit("label", b, k, label, path, ln.indent, ln.number))
             continue
-        bold = bold_line(ln)
+        bold = bold_line(ln) if ln.text[:1] in "*_<>" else None
         if bold is not None:
             out.append(Unit("bold", b, k, bold, path, ln.indent))
             continue
