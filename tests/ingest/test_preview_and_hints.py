@@ -67,6 +67,7 @@ def test_hints_apply_now_are_stored_and_apply_on_every_re_ingest(cli: Cli, db_pa
         questions = sorted(it.question for it in store.items())
         assert store.source_hints(str(doc.resolve())) == {"question_column": "Task", "strip": r"\s*\[asked at \w+\]$"}
     assert "Explain dropout" in questions and "Merge two sorted lists" in questions
+    assert cli.json("sources")[0]["hints"]["question_column"] == "Task"
     # unchanged: nothing parsed, the shapes and notices of the source are shown again
     again = cli.json("ingest", doc)["files"][0]
     assert again["status"] == "unchanged" and again["shapes"] == f["shapes"] and again["notices"] == f["notices"]

@@ -138,14 +138,18 @@ def sources(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
     """List the ingested sources with their item counts and detected shapes."""
     with open_store(ctx) as store:
         rows = store.sources()
+        hinted = {s.path: store.source_hints(s.path) for s in rows}
     if as_json:
         emit_json([{"path": s.path, "items": s.items, "encoding": s.encoding, "shapes": s.shapes,
-                    "sha256": s.sha256, "ingested_at": s.ingested_at, "notices": len(s.notices)} for s in rows])
+                    "sha256": s.sha256, "ingested_at": s.ingested_at, "notices": len(s.notices),
+                    "hints": hinted[s.path]} for s in rows])
         return
     if not rows:
         out.print("no sources yet — run `coach ingest PATH`")
     for s in rows:
-        out.print(f"{shown_path(s.path)}  {s.items} items  {', '.join(s.shapes)}  {s.encoding}  {s.ingested_at}")
+        hints = "  hints: " + ", ".join(f"{k}={v}" for k, v in hinted[s.path].items()) if hinted[s.path] else ""
+        out.print(f"{shown_path(s.path)}  {s.items} items  {', '.join(s.shapes)}  {s.encoding}  {s.ingested_at}{hints}",
+                  markup=False)
 
 
 @handle_errors
