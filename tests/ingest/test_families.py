@@ -429,3 +429,25 @@ def test_two_rounds_of_numbered_questions_are_not_joined_by_their_numbers() -> N
     )
     items = by_line(r)
     assert sorted(items) == [2, 3, 5, 7] and items[5].listed_line is None and items[2].answer is None
+
+
+def test_a_rule_ends_an_answer_only_before_the_next_part() -> None:
+    r = parse(
+        "### 1. What is dropout?",                                 # 1
+        "It zeroes units at random.",
+        "",
+        "---",                                                    # 4: inside the answer
+        "",
+        "At inference the weights are scaled.",                   # 6
+        "### 2. What is weight decay?",                           # 7
+        "It shrinks weights.",                                    # 8
+        "",
+        "======",                                                 # 10: the end of a part
+        "",
+        "Here are ten more questions on optimisers:",             # 12
+        "### 1. What is momentum?",
+        "A running average of gradients.",
+    )
+    items = by_line(r)
+    assert (items[1].answer_line_start, items[1].answer_line_end) == (2, 6)
+    assert (items[7].answer_line_start, items[7].answer_line_end) == (8, 8)

@@ -37,9 +37,26 @@ def _group_titles(lines: list[Line], anchors: list[Anchor]) -> set[int]:
 def _with_bodies(lines: list[Line], anchors: list[Anchor], ask_back: list[int]) -> list[Anchor]:
     stops = set(ask_back) | _group_titles(lines, anchors)
     for k, a in enumerate(anchors):
-        limit = anchors[k + 1].start if k + 1 < len(anchors) else len(lines)
-        a.body_end = _body_end(lines, a, limit, stops)
+        nxt = anchors[k + 1] if k + 1 < len(anchors) else None
+        limit = nxt.start if nxt is not None else len(lines)
+        a.body_end = _new_part(lines, a, nxt, _body_end(lines, a, limit, stops))
     return anchors
+
+
+def _new_part(lines: list[Line], a: Anchor, nxt: Anchor | None, end: int) -> int:
+    """A rule (`---`, `=====`) followed by the introduction of the next questions ("以下是…
+    30個問題：", or before a list that starts again at 1) ends the answer there; any other
+    rule inside an answer is answer text."""
+    if nxt is None or end <= a.body_start:
+        return end
+    rule = next((i for i in range(end - 1, a.body_start, -1) if lines[i].kind is Kind.SEPARATOR and lines[i].indent == 0),
+                None)
+    if rule is None or any("<details" in lines[i].raw.lower() for i in range(a.body_start, rule)):
+        return end
+    after = [ln for ln in lines[rule + 1:end] if not ln.blank]
+    restarts = nxt.number is not None and a.number is not None and nxt.number < a.number
+    introduces = bool(after) and after[-1].text.endswith((":", "："))
+    return rule if after and (restarts or introduces) else end
 
 
 def _body_end(lines: list[Line], a: Anchor, limit: int, stops: set[int]) -> int:
