@@ -6,11 +6,10 @@ from __future__ import annotations
 import re
 
 from ..bank.types import ItemData
-from ..text.lang import Lang, chinese_variant, cjk_count, detect_lang, prose_words
+from ..text.lang import Lang, chinese_variant, detect_lang, prose_words
 from .lines import Line
 from .questionlike import strong
 
-_PARENS = re.compile(r"（[^）]*）|\([^)]*\)")
 _QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
 
 
@@ -69,20 +68,12 @@ def take_lead(item: ItemData, lead: list[Line], default_zh: Lang) -> None:
     item.line_end = max(item.line_end, lead[-1].no)
 
 
-_EN_RUN = re.compile(r"[A-Za-z][A-Za-z'+\-]*(?:,?[ \t]+[A-Za-z][A-Za-z'+\-]*)*")
-
-
 def item_lang(text: str, default_zh: Lang) -> Lang:
-    """`mixed` only for text written in both languages: an English phrase of four words or
-    more, or three English words or more that are as long as the Chinese. A Chinese question
-    with a couple of English terms ("如何在 fine tuning 时避免灾难性遗忘？") is Chinese, so
-    that filtering by script finds it."""
+    """`mixed` is for text written in both languages (three English prose words or more, as
+    the seed gold has it); a Chinese question with a couple of English terms ("如何在 fine
+    tuning 时避免灾难性遗忘？", "什麼是 focal loss？") is Chinese, so that filtering by script
+    finds it."""
     lang = detect_lang(text, default_zh)
-    if lang != "mixed":
-        return lang
-    words = prose_words(text)
-    letters = sum(len(w) for w in words)
-    longest = max((len(prose_words(run)) for run in _EN_RUN.findall(_PARENS.sub(" ", text))), default=0)
-    if longest >= 4 or len(words) >= 3 and letters >= cjk_count(text):
-        return lang
-    return chinese_variant(text, default_zh)
+    if lang == "mixed" and len(prose_words(text)) <= 2:
+        return chinese_variant(text, default_zh)
+    return lang
