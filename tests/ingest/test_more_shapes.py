@@ -233,7 +233,7 @@ def test_labelled_question_with_its_translation_and_unfenced_code_comments() -> 
     assert [(it.question_line, it.question, it.lang, it.translations, it.section) for it in items] == [
         (2, "請說明如何處理類別不平衡的資料集。", "zh-Hant",
          {"zh-Hant": "請說明如何處理類別不平衡的資料集。", "en": "Explain how to handle an imbalanced dataset."}, None),
-        (15, "什麼是 focal loss？", "mixed", {}, None),  # two English words: mixed, as in the gold
+        (15, "什麼是 focal loss？", "zh-Hant", {}, None),  # a Chinese question with an English term is Chinese
     ]
     assert items[0].answer_line_end == 12 and "x = np.zeros(10)" in (items[0].answer or "")
 

@@ -66,7 +66,7 @@ EXPECTED: dict[str, tuple[str, list[Q]]] = {
           answer_text="It adds the squared weights to the loss, which shrinks weights toward zero."),
         Q(21, "早停的原理是什么？", (22, 24), "Practice", 5, "zh-Hans",
           answer_text="在验证损失不再下降时停止训练。\n- 需要保留验证集\n- 要设置耐心轮数"),
-        Q(26, "如何在 fine tuning 时避免灾难性遗忘？", (28, 28), "Practice", 6, "mixed"),
+        Q(26, "如何在 fine tuning 时避免灾难性遗忘？", (28, 28), "Practice", 6, "zh-Hans"),  # English terms only: Chinese
         Q(30, "What are the main families of LLM architectures?", (32, 40), "Practice", 7, "en",
           answer_text="### **Encoder-only**\nBidirectional models used for understanding tasks.\n\n---\n\n"
                       "### **Decoder-only**\nAutoregressive models used for generation.\n"

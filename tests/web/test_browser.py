@@ -152,6 +152,10 @@ def test_upload_of_a_new_file_shows_its_report(page: Page, live_server: LiveServ
     page.goto("/import")
     page.locator("#files").set_input_files(str(doc))
     page.locator("#upload").click()
+    page.wait_for_url("**/import/preview")  # what would be read, before anything is written
+    expect(page.locator("#preview")).to_contain_text("Would read 3 questions")
+    shot(page, tmp_path, "import-preview")
+    page.locator("#confirm").click()
     page.wait_for_url("**/import/jobs/**")
     row = page.locator("#report tbody tr", has_text="my notes.md")
     expect(row).to_contain_text("new", timeout=60_000)

@@ -118,9 +118,13 @@ class JobQueue:
             return int(c.execute(insert(uploads).values(name=name, sha256=sha256, content=content, user_id=user_id,
                                                         created_at=now).returning(uploads.c.id)).scalar_one())
 
-    def upload(self, upload_id: int) -> tuple[str, bytes]:
+    def upload(self, upload_id: int, user_id: int | None = None) -> tuple[str, bytes]:
+        """An uploaded file's name and bytes (`user_id`: only if that user uploaded it)."""
+        stmt = select(uploads.c.name, uploads.c.content).where(uploads.c.id == upload_id)
+        if user_id is not None:
+            stmt = stmt.where(uploads.c.user_id == user_id)
         with self.tx.read() as c:
-            r = c.execute(select(uploads.c.name, uploads.c.content).where(uploads.c.id == upload_id)).first()
+            r = c.execute(stmt).first()
         if r is None:
             raise NotFound(f"no upload {upload_id}")
         return str(r[0]), bytes(r[1])

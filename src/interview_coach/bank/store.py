@@ -123,6 +123,11 @@ class Store:
     def move_source(self, old_path: str, new_path: str) -> None:
         self._write(sync.move_source, old_path, new_path)
 
+    def set_source_hints(self, path: str, hints: dict[str, str]) -> None:
+        """Store the layout hints of an ingested source (they are applied on every re-ingest)."""
+        if not self._write(sync.set_source_hints, path, hints):
+            raise NotFound(f"no source {path!r} in the bank (see `coach sources`)")
+
     def remove_source(self, path: str) -> int:
         n = self._write(sync.remove_source, path)
         if n is None:

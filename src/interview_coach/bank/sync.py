@@ -202,3 +202,9 @@ def remove_source(conn: Connection, path: str) -> int | None:
 def source_hints(conn: Connection, path: str) -> dict[str, str]:
     raw = conn.execute(select(sources.c.hints).where(sources.c.path == path)).scalar()
     return json.loads(raw) if raw else {}
+
+
+def set_source_hints(conn: Connection, path: str, hints: dict[str, str]) -> bool:
+    n = conn.execute(update(sources).where(sources.c.path == path).values(
+        hints=json.dumps(hints, ensure_ascii=False, sort_keys=True))).rowcount
+    return bool(n)

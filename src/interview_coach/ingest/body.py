@@ -44,8 +44,13 @@ _PLACEHOLDER = re.compile(r"^(?:[-*+]\s*|\d{1,3}[.)、]\s*)?(?:\.{3,}|…+)$")  
 _DANGLING = re.compile(r"^[^\s:：]{1,20}[:：]$")  # "Agent：" closing a body: the next part's label
 
 
+# MDX components around an answer: "<Question", "choices={[", "]}", "/>", "</Quiz>"
+_JSX_FRAME = re.compile(r"^(?:<[A-Z][\w.]*|/>|</[A-Z][\w.]*>|[\w-]+=\{+\[?|\]?\}+\]?\}*|\]\}\s*/>)$")
+
+
 def _filler(line: Line) -> bool:
-    return line.blank or line.kind is Kind.SEPARATOR or bool(_BREAK.match(line.text) or _PLACEHOLDER.match(line.text))
+    return line.blank or line.kind is Kind.SEPARATOR or bool(
+        _BREAK.match(line.text) or _PLACEHOLDER.match(line.text) or _JSX_FRAME.match(line.text))
 
 
 def _trim(lines: list[Line]) -> list[Line]:
@@ -126,16 +131,51 @@ def _unwrap_reveal(content: list[Line]) -> tuple[list[Line], str | None] | None:
 _PLACEHOLDER_ANSWER = re.compile(
     r"^[\s_*`>-]*(?:to be (?:filled|added|written|done|completed)(?: in)?|tbd|todo|coming soon|n/?a|"
     r"待补充|待補充|待更新|待完善|暂无|暫無|敬请期待|敬請期待|略)[\s_*`.。!！…]*$", re.I)
+# "--参考自 …", "Source: …", "[notebook](x.ipynb)": where an answer might be, not one
+_CITATION = re.compile(r"^[-—–>*\s]*(?:参考自|參考自|参考|參考|来源|來源|出处|出處|转载自|轉載自|引用自|source|sources|"
+                       r"reference|references|ref|via|credit|credits|adapted from)\s*[:：]?", re.I)
+_LINK_LINE = re.compile(r"^[-*+>\s]*(?:\[[^\]]*\]\([^)]*\)|<?https?://\S+>?|\[\[[^\]]+\]\])[\s,，。.;；]*$")
+
+
+def _only_references(answer: str) -> bool:
+    """An answer made only of links and citation lines points elsewhere."""
+    texts = [t for t in answer.splitlines() if t.strip()]
+    return bool(texts) and all(_CITATION.match(t) or _LINK_LINE.match(t) for t in texts)
+
+
 LEAD_LINES = 6  # at most this many short lines may stand between a question and its answer label
 LEAD_CHARS = 160
 
 
+_STUB = re.compile(r"\bTODO\b|your code|在此(?:处)?(?:填写|实现|編寫|编写)|请(?:在此)?(?:实现|補全|补全)|^\s*(?:pass|\.\.\.)\s*$",
+                   re.I)
+
+
+def _stubs(content: list[Line]) -> set[int]:
+    """Indexes of the lines of fenced code blocks that are stubs to fill in (`# TODO`, `pass`)."""
+    out: set[int] = set()
+    k = 0
+    while k < len(content):
+        if content[k].kind is not Kind.CODE:
+            k += 1
+            continue
+        j = k
+        while j < len(content) and content[j].kind is Kind.CODE:
+            j += 1
+        if j - k <= 15 and any(_STUB.search(ln.text) for ln in content[k:j]):
+            out.update(range(k, j))
+        k = j
+    return out
+
+
 def _late_label(content: list[Line]) -> int | None:
     """Index of an answer label that follows a few short lines (multiple-choice options, the
-    question's translation, "Difficulty: Easy"), at the indentation they start at; else None."""
+    question's translation, "Difficulty: Easy", a code stub to fill in), at the indentation
+    they start at; else None."""
     seen = 0
+    stubs = _stubs(content)
     for k, ln in enumerate(content[1:], start=1):
-        if ln.blank:
+        if ln.blank or k in stubs:
             continue
         if answer_label(ln) is not None and ln.indent <= content[0].indent + 1:
             return k
@@ -161,13 +201,6 @@ def extract(lines: list[Line]) -> Body:
         content = inner
         if not content:
             return body
-    # the body ends at the first column-0 separator that follows content
-    for i, ln in enumerate(content):
-        if _is_boundary(ln):
-            content = _trim(content[:i])
-            break
-    if not content:
-        return body
     first = content[0]
     label = answer_label(first)
     if label is None:
@@ -198,7 +231,7 @@ def extract(lines: list[Line]) -> Body:
         got = _span_text(expl, explanation_label(expl[0]))
         if got:
             body.explanation, body.explanation_span = got
-    if body.answer is not None and _PLACEHOLDER_ANSWER.match(body.answer):
+    if body.answer is not None and (_PLACEHOLDER_ANSWER.match(body.answer) or _only_references(body.answer)):
         body.answer, body.answer_span = None, None
     if body.explanation is not None and _PLACEHOLDER_ANSWER.match(body.explanation):
         body.explanation, body.explanation_span = None, None

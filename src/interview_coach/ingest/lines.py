@@ -9,8 +9,10 @@ shape reads them the same way.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
+
+from .questionlike import imperative, strong
 
 
 class Kind(Enum):
@@ -33,10 +35,10 @@ class Line:
     level: int = 0  # heading level (1-6)
     number: int | None = None  # printed number of a numbered line / heading
     body: str = ""  # content without heading marks, list number, surrounding bold
+    text: str = field(init=False, default="", compare=False)  # the line without surrounding whitespace
 
-    @property
-    def text(self) -> str:
-        return self.raw.strip()
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", self.raw.strip())
 
     @property
     def blank(self) -> bool:
@@ -44,13 +46,17 @@ class Line:
 
 
 # "## title"; also "###2、title" (no space before a number, common in Chinese banks)
-_HEADING = re.compile(r"^(#{1,6})(?:[ \t]+|(?=\d{1,3}(?:\.\d{1,3})*[ \t]*[、.．]))(.*?)[ \t]*#*[ \t]*$")
+_HEADING = re.compile(r"^(#{1,6})(?:[ \t]+|(?=\d{1,3}(?:\.\d{1,3})*[ \t]*[、.．])|$)(.*?)[ \t]*#*[ \t]*$")
+# "Q 1.a) …", "Q 5.a.) …": a sub-question's number before a heading's text; "练习 1：…", "Exercise 2." too
+_SUB_NUMBER = re.compile(r"^(?:Q|Question)\s*(\d{1,3})\.?[a-z]\.?\)?[.:：)]?\s+(?=\S)"
+                         r"|^(?:练习|練習|习题|習題|例题|例題|exercise|problem)\s*(\d{1,3})\s*[:：.、)]\s*(?=\S)", re.I)
 _HEADING_ID = re.compile(r"[ \t]*\{#[^}\s]+\}[ \t]*$")  # "## Questions {#questions}" (an anchor id)
 # "3.4.2 title": a dotted section number in a heading; the last part is the item's number
 _DOTTED = re.compile(r"^(?:\*\*)?(\d{1,3}(?:\.\d{1,3}){1,3})\.?(?:\*\*)?[ \t]+(?=\S)")
 _SEPARATOR = re.compile(r"^(?:-{3,}|\*{3,}|_{3,}|={3,}|(?:- ){2,}-|(?:\* ){2,}\*)$")
 _FENCE = re.compile(r"^(```|~~~)")
 _BULLET = re.compile(r"^[-*+•·][ \t]+\S")
+_TASK_BOX = re.compile(r"^\[[ xX]\][ \t]+")
 # "1. q", "1) q", "1、q", "1．q", "(1) q", "（1）q", "Q1. q", "**7.** q", "**1. q**", "第1题 q"
 _NUMBERED = re.compile(
     r"^(?P<pre>\*\*)?(?:Q|q|No\.?\s*|第)?[(（]?(?P<n>\d{1,3})[)）]?"
@@ -75,6 +81,8 @@ _INNER_EMPH = re.compile(r"(?<![\w*_])([*_])(?=\S)([^*_\n]+?)(?<=\S)\1(?![\w*_])
 def strip_bold(text: str) -> str:
     """Remove Markdown emphasis markers around and inside a short line (`_word_` and
     `*word*` too, not the underscores of snake_case names)."""
+    if "*" not in text and "_" not in text:
+        return text.strip()
     blanks = _BLANKS.findall(text)  # "来自 ______": a fill-in blank, not emphasis
     text = _BLANKS.sub("\x00", text.strip())
     text = _PAIRED.sub(r"\2", text).replace("**", "").replace("__", "")
@@ -120,15 +128,48 @@ def parse_numbered(text: str) -> tuple[int, str] | None:
     return int(m.group("n")), strip_bold(rest)
 
 
+_PROSE_INFO = {"", "text", "txt", "plain", "plaintext", "markdown", "md"}
+
+
+def prose_fence(lines: list[str], start: int) -> int | None:
+    """A fence around a numbered list of prose (```text / 1.什么是… / 2.如何… / ```): the
+    index of its closing line, else None. Such a block is a list someone fenced, not code."""
+    opening = lines[start].strip()
+    m = _FENCE.match(opening)
+    if not m or opening[3:].strip().lower() not in _PROSE_INFO:
+        return None
+    numbered = asking = total = 0
+    for k in range(start + 1, min(len(lines), start + 400)):
+        text = lines[k].strip()
+        if text.startswith(m.group(1)):
+            if total >= 3 and numbered * 10 >= total * 6 or 0 < total <= 3 and asking == total:
+                return k
+            return None
+        if text:
+            total += 1
+            numbered += parse_numbered(text) is not None
+            asking += _asks_in_prose(text)
+    return None
+
+
+def _asks_in_prose(text: str) -> bool:
+    """A fenced line that asks or sets a task in words, not code ("给定一个数组…，使用dfs解决")."""
+    return not _CODE_LIKE.match(text) and (strong(text) or imperative(text))
+
+
 def classify(lines: list[str]) -> list[Line]:
     out: list[Line] = []
     in_fence: str | None = None
     fence_indent = 0
+    prose_close = -1
     for i, raw in enumerate(lines, start=1):
         raw = raw.rstrip("\r\n")
         stripped = raw.strip()
         indent = _indent_of(raw)
         fence = _FENCE.match(stripped)
+        if i - 1 == prose_close:  # the end of a fenced list: a frame line, like ":::"
+            out.append(Line(i, raw, indent, Kind.BLANK))
+            continue
         if in_fence is not None and stripped and indent < fence_indent:
             in_fence = None  # a fence opened inside a list item ends with the item (CommonMark)
         if in_fence is not None:
@@ -137,6 +178,11 @@ def classify(lines: list[str]) -> list[Line]:
             out.append(Line(i, raw, indent, Kind.CODE))
             continue
         if fence:
+            close = prose_fence(lines, i - 1)
+            if close is not None:
+                prose_close = close
+                out.append(Line(i, raw, indent, Kind.BLANK))
+                continue
             in_fence, fence_indent = fence.group(1), indent
             out.append(Line(i, raw, indent, Kind.CODE))
             continue
@@ -155,6 +201,9 @@ def classify(lines: list[str]) -> list[Line]:
                 dotted = None if num else _DOTTED.match(body)
                 if dotted:
                     num = int(dotted.group(1).split(".")[-1]), strip_bold(body[dotted.end():])
+                sub = None if num else _SUB_NUMBER.match(body)
+                if sub:
+                    num = int(sub.group(1) or sub.group(2)), strip_bold(body[sub.end():])
                 number, body = (num if num else (None, strip_bold(body)))
                 out.append(Line(i, raw, indent, Kind.HEADING, len(h.group(1)), number, body))
                 continue
@@ -171,7 +220,8 @@ def classify(lines: list[str]) -> list[Line]:
             out.append(Line(i, raw, indent, Kind.NUMBERED, number=num[0], body=strip_bold(inner.group(2)) if inner else text))
             continue
         if _BULLET.match(stripped):
-            out.append(Line(i, raw, indent, Kind.BULLET, body=strip_bold(stripped[1:].strip())))
+            entry = _TASK_BOX.sub("", stripped[1:].strip())  # "- [ ] What is X?": a task list's box
+            out.append(Line(i, raw, indent, Kind.BULLET, body=strip_bold(entry)))
             continue
         out.append(Line(i, raw, indent, Kind.TEXT, body=strip_bold(stripped)))
     return _code_comments(out)
@@ -208,10 +258,11 @@ def _code_comments(lines: list[Line]) -> list[Line]:
 
 # --- labels -----------------------------------------------------------------
 
-_COLON = r"[ \t]*(?:\*\*|\*|__|_|`)?[ \t]*[:：][ \t]*(?:\*\*|\*|__|_|`)?"
+# a colon after the label, or the closing bracket of "【答案】" / "[问题]" (a colon may follow it)
+_COLON = r"[ \t]*(?:\*\*|\*|__|_|`)?[ \t]*(?:[:：]|[】\]][ \t]*[:：]?)[ \t]*(?:\*\*|\*|__|_|`)?"
 # optional quote mark, bullet and emphasis before a label: "> * **A:**", "- *A:*", "`Ans:`"
 _LEAD = (r"^(?:>[ \t]*)?(?:[-*+][ \t]+)?(?:\*\*|\*|__|_|`)?[ \t]*"
-         rf"(?:{_EMOJI}[ \t]*)*")  # "📌 Q1:", "✅ Answer"
+         rf"(?:{_EMOJI}[ \t]*)*[【\[]?")  # "📌 Q1:", "✅ Answer", "【答案】"
 
 
 def _label(words: str, colon_required: str = "") -> re.Pattern[str]:
@@ -228,10 +279,11 @@ _ANSWER = _label(
     r"solution|参考答案|參考答案|答案要点|答案要點|答题要点|答題要點|回答要点|回答要點|参考回答|參考回答|"
     r"答案思路|答题思路|答題思路|"
     r"[\u4e00-\u9fff]{1,3}的?(?:答案|回答)|答案|回答|解答|标准答案|標準答案|答",
-    r"a|ans|response",
+    r"a\d{0,3}|ans|response|我|候选人|候選人|candidate|me",  # "A1：", "我：" (answers "面试官：")
 )
 _EXPLANATION = _label(r"解析|答案解析|详解|詳解|explanation|rationale|解题思路|解題思路", r"分析|说明|說明|解释|解釋|note")
-_QUESTION = _label(r"面试题|面試題|题目|題目|问题|問題|question|interview question", r"q|问|問")
+_QUESTION = _label(r"面试题|面試題|题目|題目|问题|問題|question|interview question",
+                   r"q|问|問|面试官|面試官|interviewer")
 
 
 def _match(pattern: re.Pattern[str], text: str) -> str | None:
@@ -283,13 +335,30 @@ def question_label(line: Line) -> str | None:
 
 _REVEAL = re.compile(
     r"^(?:click\s+(?:here\s+)?(?:to\s+|for\s+)?)?(?:show|see|view|reveal|expand|toggle|display)?\s*"
-    r"(?:the\s+)?(?:answer|answers|solution|solutions|hint|explanation)\b[\s:：.!]*$"
-    r"|^(?:点击|點擊|点此|點此)?(?:查看|展开|展開|显示|顯示|看)?(?:参考)?(?:答案|解答|解析|參考答案)[\s:：.。!！]*$",
+    r"(?:the\s+)?(?:answer|answers|solution|solutions|hint|hints|explanation)\b[\s:：.!]*$"
+    r"|^(?:点击|點擊|点此|點此)?(?:查看|展开|展開|显示|顯示|看)?(?:参考|參考)?"
+    r"(?:答案|解答|解析|參考答案|提示|思路|答案提示|解题思路|解題思路|答案与解析|答案與解析)(?:提示)?[\s:：.。!！]*$",
     re.IGNORECASE,
 )
 
 
 def reveal_label(text: str) -> bool:
     """A `<summary>` that only says where the answer is ("Answer", "Show answer", "点击查看答案")."""
-    t = strip_bold(text).strip()
+    t = _DECOR.sub("", strip_bold(text).strip()).strip()  # "💡 答案提示"
     return bool(_REVEAL.match(t)) or _match(_ANSWER, t) == ""
+
+
+# "反问：", "## 我提问", "Questions I asked": the candidate's own questions in an interview write-up
+_ASK_BACK = re.compile(
+    r"^(?:\d{1,2}[.、．]\s*)?(?:反问|反問|我提问|我提問|我的提问|我的提問|我问的问题|我問的問題|提问环节|提問環節|"
+    r"(?:my\s+)?questions?\s+(?:i\s+asked|to\s+the\s+interviewer|for\s+the\s+interviewer)|reverse\s+questions?)"
+    r"(?:环节|環節|部分)?\s*[:：]?\s*$", re.I)
+
+
+_ASK_BACK_WORD = re.compile("反问|反問|提问|提問|问的|問的|uestion")
+
+
+def ask_back(line: Line) -> bool:
+    if line.kind is Kind.CODE or len(line.text) > 60 or not _ASK_BACK_WORD.search(line.text):
+        return False
+    return bool(_ASK_BACK.match(strip_bold(line.body or line.text)))

@@ -9,87 +9,74 @@ become items too (`leftovers`).
 
 from __future__ import annotations
 
+import re
+
 from ..bank.types import ItemData
-from ..text.lang import Lang, chinese_variant, detect_lang
+from ..text.lang import Lang, chinese_variant
+from . import blocks, entries, join, leftovers, question_text, sections, template, units
 from . import body as bodies
-from . import leftovers, question_text, sections
 from .lines import Kind, Line, classify
-from .model import Anchor, ParseResult
-from .shapes import bold, callouts, details, generic, headings, labelled, listed_later, numbered, tables
+from .model import Anchor, Group, HintError, ParseResult
 
 
-def _find_anchors(lines: list[Line]) -> list[Anchor]:
-    n = len(lines)
-    allowed = [ln.kind is not Kind.CODE for ln in lines]
-    anchors: list[Anchor] = []
-    for a, end in tables.find(lines):
-        anchors.append(a)
-        for k in range(a.start, min(end, n)):
-            allowed[k] = False
-    for a in details.find(lines):
-        anchors.append(a)
-        for k in range(a.start, details.owned_until(a, lines)):
-            allowed[k] = False
-    for a in callouts.find(lines):
-        anchors.append(a)
-        for k in range(a.start, a.body_end or a.body_start):
-            allowed[k] = False
-
-    labels = labelled.find(lines, allowed)
-
-    heads = [a for a in headings.find(lines) if allowed[a.start]]
-    if heads:
-        heads.sort(key=lambda a: a.start)
-        for k, a in enumerate(heads):
-            limit = heads[k + 1].start if k + 1 < len(heads) else n
-            a.body_end = headings.body_end(lines, a, limit)
-            for j in range(a.start, a.body_end):
-                allowed[j] = False
-    nums = numbered.find(lines, allowed)
-    found = heads + bold.combine(bold.find(lines, allowed), nums, lines)
-    # labelled questions win unless they are a few stray labels inside other answers
-    if len(labels) >= 2 and len(labels) * 2 >= len(found) or (labels and not found):
-        return anchors + labels
-    if not found:
-        found = generic.find(lines, allowed)
-    return anchors + found + _apart(labels, found, lines)
-
-
-def _apart(labels: list[Anchor], found: list[Anchor], lines: list[Line]) -> list[Anchor]:
-    """Labelled questions in a part of the document of their own (a heading closes every
-    question before them), when another shape is the document's main one: a stray `Q:`
-    inside an answer stays answer text, a `## 场景题` part of Q/A pairs does not."""
-    out = []
-    taken = {a.start for a in found}
-    for lab in labels:
-        if lab.start in taken:  # "### 10、title" / "问题：…": the heading question already holds it
+def _group_titles(lines: list[Line], anchors: list[Anchor]) -> set[int]:
+    """Numbered lines that title the questions right under them ("02. self-attention层相关" /
+    "(1) …？"), numbered in another style: they end the answer before them."""
+    starts = {a.start: a for a in anchors}
+    out = set()
+    for k, ln in enumerate(lines):
+        if ln.kind is not Kind.NUMBERED or ln.indent > 1 or k in starts:
             continue
-        before = [a for a in found if a.start < lab.start]
-        if not before:
-            out.append(lab)
-            continue
-        last = max(before, key=lambda a: a.start)
-        if any(ln.kind is Kind.HEADING and (last.level == 0 or ln.level <= last.level)
-               for ln in lines[last.body_start:lab.start + 1]):
-            out.append(lab)
+        nxt = next((j for j in range(k + 1, min(k + 4, len(lines))) if not lines[j].blank), None)
+        if nxt is not None and nxt in starts and lines[nxt].kind is Kind.NUMBERED \
+                and entries.style(lines[nxt].text) != entries.style(ln.text):
+            out.add(k)
     return out
 
 
-def _with_bodies(lines: list[Line], anchors: list[Anchor]) -> list[Anchor]:
+def _with_bodies(lines: list[Line], anchors: list[Anchor], ask_back: list[int]) -> list[Anchor]:
+    stops = set(ask_back) | _group_titles(lines, anchors)
     for k, a in enumerate(anchors):
-        limit = anchors[k + 1].start if k + 1 < len(anchors) else len(lines)
-        a.body_end = _body_end(lines, a, limit)
+        nxt = anchors[k + 1] if k + 1 < len(anchors) else None
+        limit = nxt.start if nxt is not None else len(lines)
+        a.body_end = _new_part(lines, a, nxt, _body_end(lines, a, limit, stops))
     return anchors
 
 
-def _body_end(lines: list[Line], a: Anchor, limit: int) -> int:
-    if a.body_end is not None:
-        return min(a.body_end, limit)
-    for i in range(a.body_start, limit):
+def _new_part(lines: list[Line], a: Anchor, nxt: Anchor | None, end: int) -> int:
+    """A rule (`---`, `=====`) followed by the introduction of the next questions ("以下是…
+    30個問題：", or before a list that starts again at 1) ends the answer there; any other
+    rule inside an answer is answer text."""
+    if nxt is None or end <= a.body_start:
+        return end
+    rule = next((i for i in range(end - 1, a.body_start, -1) if lines[i].kind is Kind.SEPARATOR and lines[i].indent == 0),
+                None)
+    if rule is None or any("<details" in lines[i].raw.lower() for i in range(a.body_start, rule)):
+        return end
+    after = [ln for ln in lines[rule + 1:end] if not ln.blank]
+    restarts = nxt.number is not None and a.number is not None and nxt.number < a.number
+    introduces = bool(after) and after[-1].text.endswith((":", "："))
+    return rule if after and (restarts or introduces) else end
+
+
+def _body_end(lines: list[Line], a: Anchor, limit: int, stops: set[int]) -> int:
+    end = min(a.body_end, limit) if a.body_end is not None else limit
+    for i in range(a.body_start, end):
         ln = lines[i]
-        if ln.kind is Kind.HEADING and (a.level == 0 or ln.level <= a.level):
-            return i
-    return limit
+        if a.body_end is None and ln.kind is Kind.HEADING and (a.level == 0 or ln.level <= a.level) or i in stops:
+            return i  # the next heading; "反问：" (the candidate's own questions) ends any answer
+    return end
+
+
+def _strip_hint(hints: dict[str, str] | None) -> re.Pattern[str] | None:
+    """The `strip` layout hint: a pattern removed from every question."""
+    pattern = (hints or {}).get("strip")
+    if not pattern:
+        return None
+    try:
+        return re.compile(pattern)
+    except re.error as e:
+        raise HintError(f"strip={pattern!r} is not a valid pattern: {e}") from e
 
 
 def _lang_default(lines: list[Line]) -> Lang:
@@ -98,29 +85,37 @@ def _lang_default(lines: list[Line]) -> Lang:
     return chinese_variant(sample, "zh-Hans")
 
 
-def parse_lines(raw_lines: list[str]) -> ParseResult:
+def parse_lines(raw_lines: list[str], hints: dict[str, str] | None = None) -> ParseResult:
     lines = classify(raw_lines)
     n = len(lines)
-    anchors = _with_bodies(lines, sorted(_find_anchors(lines), key=lambda a: a.start))
+    doc = blocks.build(lines)
+    unit_list = units.collect(doc, lines)
+    ask_back = template.ask_back_lines(lines)
+    found = template.infer(doc, lines, unit_list, hints, ask_back)
+    anchors = _with_bodies(lines, sorted(found.anchors, key=lambda a: a.start), ask_back)
     bodies_of = {id(a): bodies.extract(lines[a.body_start:a.body_end or a.body_start]) for a in anchors}
-    orphans = leftovers.orphans(lines, anchors, bodies_of)
+    orphans = leftovers.orphans(lines, anchors, bodies_of, found.excluded)
     if len(orphans) >= 2:  # question lines the document's main shape left out: items of their own
         anchors = sorted(anchors + orphans, key=lambda a: a.start)
         bodies_of.update((id(o), bodies.extract(lines[o.body_start:o.body_end or o.body_start])) for o in orphans)
     sections.assign(lines, anchors, sections.doc_title(lines))
 
-    # a list answered later: list entries without a body, matched to question headings
-    listed = [a for a in anchors if a.level == 0 and a.shape in ("numbered", "bilingual_pairs")
-              and bodies_of[id(a)].answer is None]
-    heads = [a for a in anchors if a.level]
-    if listed and heads:
-        for la, ha in listed_later.match(listed, heads):
-            ha.listed_line, ha.section, ha.shape = la.question_line, la.section, "list_answered_later"
-            anchors.remove(la)
-            if la.translations and not ha.translations:
-                ha.translations = la.translations
+    # answers given elsewhere: listed questions joined to the later place that repeats them
+    unanswered = {id(a) for a in anchors if bodies_of[id(a)].answer is None and a.inline_answer is None}
+    joined = join.join(anchors, unanswered, unit_list, lines)
+    if len(joined) != len(anchors) or any(x is not y for x, y in zip(joined, anchors, strict=False)):
+        new = {id(a) for a in joined} - {id(a) for a in anchors}
+        spans = [(a.start, a.body_end) for a in joined if id(a) in new and a.body_end is not None]
+        # what a joined answer holds is its text, not questions of their own
+        joined = [a for a in joined if id(a) in new or a.level or not any(s < a.start < e for s, e in spans)]
+        ends = {id(a): a.body_end for a in joined}
+        anchors = _with_bodies(lines, joined, ask_back)
+        for a in anchors:  # bodies that a joined repeat now ends
+            if id(a) in new or a.body_end != ends[id(a)]:
+                bodies_of[id(a)] = bodies.extract(lines[a.body_start:a.body_end or a.body_start])
 
     default_zh = _lang_default(lines)
+    strip = _strip_hint(hints)
     items: list[ItemData] = []
     for a in anchors:
         if not a.question:
@@ -128,11 +123,11 @@ def parse_lines(raw_lines: list[str]) -> ParseResult:
         b = bodies_of[id(a)]
         q_end = max(a.body_start, a.start + 1)  # question (and translation) lines
         item = ItemData(
-            question=question_text.unquoted(a.question),
+            question=question_text.finish(a.question, strip),
             question_line=a.question_line,
             line_start=a.question_line,
             line_end=lines[q_end - 1].no if q_end - 1 < n else a.question_line,
-            lang=detect_lang(a.question, default_zh),
+            lang=question_text.item_lang(a.question, default_zh),
             shape=a.shape,
             number=a.number,
             section=a.section,
@@ -157,6 +152,27 @@ def parse_lines(raw_lines: list[str]) -> ParseResult:
             item.line_end = max(item.line_end, b.last_line or item.line_end)
         items.append(item)
     shapes = sorted({it.shape for it in items})
-    return ParseResult(items=items, shapes=shapes, notices=leftovers.notices(lines, items))
+    refused = [(r.first, r.last, r.why) for r in found.rejected]
+    return ParseResult(items=items, shapes=shapes, notices=leftovers.notices(lines, items, unit_list, refused, anchors),
+                       groups=_groups(anchors, found.rejected, lines, strip))
+
+
+def _groups(anchors: list[Anchor], rejected: list[template.Rejected], lines: list[Line],
+            strip: re.Pattern[str] | None) -> list[Group]:
+    """The groups read as questions (consecutive questions of one shape: one numbered
+    sequence, one heading level, one table), with their item counts, and those refused."""
+    runs: list[list[Anchor]] = []
+    for a in sorted((a for a in anchors if a.question), key=lambda a: a.question_line):
+        if runs and runs[-1][-1].shape == a.shape and runs[-1][-1].level == a.level:
+            runs[-1].append(a)
+        else:
+            runs.append([a])
+    out = [Group(kind=members[0].shape, first=members[0].question_line, last=members[-1].question_line,
+                 items=len(members), sample=tuple(question_text.finish(a.question, strip)[:80] for a in members[:3]))
+           for members in runs]
+    for r in rejected:
+        sample = tuple(ln.text[:80] for ln in lines[r.first - 1:r.last] if not ln.blank)[:3]
+        out.append(Group(kind=r.kind, first=r.first, last=r.last, items=0, sample=sample, why=r.why))
+    return sorted(out, key=lambda g: g.first)
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 from ..bank.store import Store
 from ..bank.types import SyncReport
 from ..errors import FileMissing, InputError, NoQuestions
+from . import hints as layout
+from .model import Group, ParseResult
 from .parse import parse_lines
 from .reader import MAX_BYTES, TEXT_SUFFIXES, Document, document_from_bytes, read_document
 
@@ -25,6 +27,8 @@ class FileReport:
     notices: list[tuple[int, str]] = field(default_factory=list)
     error: str | None = None
     sync: SyncReport | None = None
+    hints: dict[str, str] = field(default_factory=dict)  # the layout hints applied
+    groups: list[Group] = field(default_factory=list)  # what was read and refused (a preview, a fresh parse)
 
     @property
     def ok(self) -> bool:
@@ -58,47 +62,106 @@ def discover(paths: Iterable[str | Path]) -> list[Path | InputError]:
     return out
 
 
-def ingest_file(store: Store, path: Path, max_bytes: int = MAX_BYTES) -> FileReport:
+def _notices(doc_notices: Iterable[tuple[int, str]], result: ParseResult) -> list[tuple[int, str]]:
+    return [*doc_notices, *((n.line, n.message) for n in result.notices)]
+
+
+def ingest_file(store: Store, path: Path, max_bytes: int = MAX_BYTES, hints: dict[str, str] | None = None) -> FileReport:
+    """Read one file into the bank. `hints` update the layout hints stored with the source
+    (an empty value removes one); the stored hints apply on every re-ingest."""
     name = str(path.resolve())
     try:
         doc = read_document(path, max_bytes)
     except InputError as e:
         return FileReport(name, "error", error=str(e))
-    return ingest_document(store, name, doc, follow_moves=True)
+    return ingest_document(store, name, doc, hints, follow_moves=True)
 
 
-def ingest_bytes(store: Store, name: str, data: bytes, max_bytes: int = MAX_BYTES) -> FileReport:
+def ingest_bytes(store: Store, name: str, data: bytes, max_bytes: int = MAX_BYTES,
+                 hints: dict[str, str] | None = None) -> FileReport:
     """Ingest an uploaded document stored under the source name `name` (not a file path)."""
     try:
         doc = document_from_bytes(name, data, max_bytes)
     except InputError as e:
         return FileReport(name, "error", error=str(e))
-    return ingest_document(store, name, doc)
+    return ingest_document(store, name, doc, hints)
 
 
-def ingest_document(store: Store, name: str, doc: Document, *, follow_moves: bool = False) -> FileReport:
+def ingest_document(store: Store, name: str, doc: Document, hints: dict[str, str] | None = None, *,
+                    follow_moves: bool = False) -> FileReport:
     """Parse a decoded document and store it as the source `name` (one transaction)."""
     try:
         known = store.source(name)
-        if known is not None and known.sha256 == doc.sha256:  # unchanged: nothing to parse or store
+        stored = dict(known.hints) if known is not None else {}
+        applied = layout.check(layout.merged(stored, hints))
+        if known is not None and known.sha256 == doc.sha256 and applied == stored:  # unchanged: nothing to do
             items, answered = store.source_counts(name)
             return FileReport(name, "unchanged", items=items, answered=answered, shapes=list(known.shapes),
-                              encoding=known.encoding, notices=list(known.notices),
-                              sync=SyncReport(name, "unchanged", kept=items))
-        result = parse_lines(doc.lines)
+                              encoding=known.encoding, notices=[(int(n), str(m)) for n, m in known.notices],
+                              sync=SyncReport(name, "unchanged", kept=items), hints=applied)
+        result = parse_lines(doc.lines, hints=applied)
         if not result.items:
             raise NoQuestions(doc.path, "no questions found (is it a question bank?)")
-        notices = [*doc.notices, *((n.line, n.message) for n in result.notices)]
+        notices = _notices(doc.notices, result)
         if follow_moves:
             _follow_move(store, name, doc.sha256)
         report = store.sync_source(path=name, sha256=doc.sha256, encoding=doc.encoding, size=doc.size,
-                                   shapes=result.shapes, notices=notices, items=result.items)
+                                   shapes=result.shapes, notices=notices, items=result.items, hints=applied)
     except InputError as e:
         return FileReport(name, "error", error=str(e))
     return FileReport(
         name, report.status, items=len(result.items), answered=sum(i.answer is not None for i in result.items),
-        shapes=result.shapes, encoding=doc.encoding, notices=notices, sync=report,
+        shapes=result.shapes, encoding=doc.encoding, notices=notices, sync=report, hints=applied, groups=result.groups,
     )
+
+
+def preview_document(name: str, doc: Document, hints: dict[str, str] | None = None,
+                     store: Store | None = None) -> FileReport:
+    """What ingesting `doc` as the source `name` would read, without writing anything: the
+    groups read and refused, the items per group, the notices. With a `store`, the source's
+    stored hints apply too (updated by `hints`)."""
+    try:
+        known = store.source(name) if store is not None else None
+        applied = layout.check(layout.merged(dict(known.hints) if known else {}, hints))
+        result = parse_lines(doc.lines, hints=applied)
+    except InputError as e:
+        return FileReport(name, "error", error=str(e))
+    status = "preview" if result.items else "error"
+    return FileReport(name, status, items=len(result.items), answered=sum(i.answer is not None for i in result.items),
+                      shapes=result.shapes, encoding=doc.encoding, notices=_notices(doc.notices, result),
+                      error=None if result.items else f"{doc.path}: no questions found (is it a question bank?)",
+                      hints=applied, groups=result.groups)
+
+
+def preview_file(path: Path, max_bytes: int = MAX_BYTES, hints: dict[str, str] | None = None,
+                 store: Store | None = None) -> FileReport:
+    name = str(path.resolve())
+    try:
+        doc = read_document(path, max_bytes)
+    except InputError as e:
+        return FileReport(name, "error", error=str(e))
+    return preview_document(name, doc, hints, store)
+
+
+def preview_bytes(name: str, data: bytes, max_bytes: int = MAX_BYTES, hints: dict[str, str] | None = None,
+                  store: Store | None = None) -> FileReport:
+    try:
+        doc = document_from_bytes(name, data, max_bytes)
+    except InputError as e:
+        return FileReport(name, "error", error=str(e))
+    return preview_document(name, doc, hints, store)
+
+
+def preview_paths(paths: Iterable[str | Path], *, max_bytes: int = MAX_BYTES,
+                  hints: dict[str, dict[str, str]] | None = None, store: Store | None = None) -> list[FileReport]:
+    """`preview_file` for each file found under `paths`; `hints` by resolved path."""
+    out = []
+    for target in discover(paths):
+        if isinstance(target, InputError):
+            out.append(FileReport(target.path, "error", error=str(target)))
+        else:
+            out.append(preview_file(target, max_bytes, (hints or {}).get(str(target.resolve())), store))
+    return out
 
 
 def _follow_move(store: Store, path: str, sha256: str) -> None:
@@ -117,14 +180,16 @@ def ingest_paths(
     *,
     max_bytes: int = MAX_BYTES,
     on_file: Callable[[FileReport, int, int], None] | None = None,
+    hints: dict[str, dict[str, str]] | None = None,
 ) -> IngestReport:
+    """`hints`: layout hints by resolved file path (see `ingest.hints`)."""
     targets = discover(paths)
     reports: list[FileReport] = []
     for k, target in enumerate(targets, start=1):
         if isinstance(target, InputError):
             rep = FileReport(target.path, "error", error=str(target))
         else:
-            rep = ingest_file(store, target, max_bytes)
+            rep = ingest_file(store, target, max_bytes, (hints or {}).get(str(target.resolve())))
         reports.append(rep)
         if on_file:
             on_file(rep, k, len(targets))

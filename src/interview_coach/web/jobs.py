@@ -40,7 +40,9 @@ def file_json(f: FileReport, shown: str | None = None) -> dict[str, Any]:
         "shapes": list(f.shapes), "encoding": f.encoding, "error": f.error,
         "notices": [{"line": line, "message": msg} for line, msg in f.notices],
         "added": f.sync.added if f.sync else 0, "updated": f.sync.updated if f.sync else 0,
-        "removed": f.sync.removed if f.sync else 0,
+        "removed": f.sync.removed if f.sync else 0, "hints": dict(f.hints),
+        "groups": [{"kind": g.kind, "first_line": g.first, "last_line": g.last, "items": g.items,
+                    "first_lines": list(g.sample), "refused": g.why is not None, "why": g.why} for g in f.groups],
     }
 
 
@@ -147,6 +149,7 @@ class JobRunner:
         names: dict[str, str] = p.get("names", {})
         uploads: list[list[Any]] = p.get("uploads", [])  # [upload id, source name]
         paths: list[str] = p.get("paths", [])
+        hints: dict[str, dict[str, str]] = p.get("hints", {})  # by source name or resolved path
         progress["files_total"] = len(uploads) + len(paths)
         beat(force=True)
 
@@ -159,9 +162,9 @@ class JobRunner:
 
         for upload_id, source in uploads:
             _, data = self.store.jobs.upload(int(upload_id))
-            done(ingest_bytes(self.store, source, data))
+            done(ingest_bytes(self.store, source, data, hints=hints.get(source)))
         if paths:
-            ingest_paths(self.store, paths, on_file=lambda f, k, n: done(f))
+            ingest_paths(self.store, paths, on_file=lambda f, k, n: done(f), hints=hints)
         links = None
         if self.store.link_pending():
             def build() -> SearchEngine:

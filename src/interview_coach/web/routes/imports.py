@@ -1,5 +1,7 @@
-"""Import: upload files or name a folder; a job in the bank's queue ingests, embeds and relinks,
-and reports per file what it found.
+"""Import: upload files or name a folder; a preview shows per file what would be read (the groups
+read and refused, questions per group, notices) and takes layout hints before anything is
+written; then a job in the bank's queue ingests, embeds and relinks, and reports per file what it
+found.
 
 Uploads are kept in the bank (any worker can read them) and stored as the source
 `upload:<name>`. A file whose name is already in the bank is never replaced silently: the user
@@ -15,12 +17,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from ...errors import InvalidInput
+from ...errors import InputError, InvalidInput, NotFound
+from ...ingest import hints as layout
+from ...ingest.pipeline import FileReport, preview_bytes, preview_paths
 from ..auth import require
-from ..jobs import job_json
+from ..jobs import file_json, job_json
 from ..security import looks_binary, safe_upload_name
 from ..state import MAX_UPLOAD_FILES, UserState, app_state
 from ..templating import render
@@ -146,6 +151,78 @@ def remove_source(st: UserState, path: str) -> dict[str, Any]:
     return {"removed": path, "items": n}
 
 
+# -- the preview ---------------------------------------------------------------------------------
+def _hints_of(form: Any, refs: list[str]) -> dict[str, dict[str, str]]:
+    """`hint-<k>-<key>` fields of the preview form (k: the file's position) → hints by ref; checked."""
+    out: dict[str, dict[str, str]] = {}
+    for k, ref in enumerate(refs):
+        given = {key: str(form.get(f"hint-{k}-{key}", "")).strip() for key in layout.KEYS}
+        given = {key: value for key, value in given.items() if value}
+        if given:
+            try:
+                out[ref] = layout.check(given)
+            except InputError as e:
+                raise InvalidInput([f"file {k + 1}: {e.reason}"]) from e
+    return out
+
+
+def _previews(st: UserState, refs: list[str], hints: dict[str, dict[str, str]]) -> list[tuple[str, FileReport]]:
+    """(ref, what would be read) for each ref: `upload:<id>` (this user's upload) or `path:<file>`."""
+    out = []
+    with st.bank() as store:
+        for ref in refs:
+            kind, _, value = ref.partition(":")
+            if kind == "upload" and value.isdigit():
+                name, data = store.jobs.upload(int(value), st.user.id)
+                out.append((ref, preview_bytes(UPLOAD + name, data, st.options.max_upload_bytes, hints.get(ref), store)))
+            elif kind == "path" and st.options.allow_paths and Path(value).is_absolute():
+                out += [(f"path:{f.path}", f) for f in
+                        preview_paths([value], max_bytes=st.options.max_upload_bytes,
+                                      hints={value: hints[ref]} if ref in hints else None, store=store)]
+            else:
+                raise NotFound(f"{ref}: not a file this server may import")
+    return out
+
+
+def _preview_page(request: Request, st: UserState, refs: list[str], rejected: list[dict[str, Any]],
+                  hints: dict[str, dict[str, str]] | None = None) -> Response:
+    previews = _previews(st, refs, hints or {})
+    files = [{**file_json(f), "ref": ref} for ref, f in previews]
+    clash = conflicts(st, [f["name"] for f in files if f["ref"].startswith("upload:")])
+    return render(request, "import_preview.html", {"files": files, "rejected": rejected, "hint_keys": layout.KEYS,
+                                                    "conflicts": clash})
+
+
+def _confirm(st: UserState, refs: list[str], hints: dict[str, dict[str, str]], on_conflict: Conflict) -> int:
+    """Queue the import of what the preview showed, with its hints."""
+    files, paths, by_source = [], [], {}
+    with st.bank() as store:
+        for ref in refs:
+            kind, _, value = ref.partition(":")
+            if kind == "upload" and value.isdigit():
+                files.append((int(value), *store.jobs.upload(int(value), st.user.id)))
+            elif kind == "path" and st.options.allow_paths and Path(value).is_absolute() and Path(value).exists():
+                paths.append(value)
+                if ref in hints:
+                    by_source[str(Path(value).resolve())] = hints[ref]
+            else:
+                raise NotFound(f"{ref}: not a file this server may import")
+    clash = conflicts(st, [name for _, name, _ in files])
+    if clash and on_conflict == "ask":
+        raise NameConflict(clash)
+    uploads, names = [], {}
+    with st.bank() as store:
+        taken = {s.path for s in store.sources()}
+    for upload_id, name, _ in files:
+        shown = name if on_conflict == "replace" or UPLOAD + name not in taken else _free_name(name, taken)
+        taken.add(UPLOAD + shown)
+        uploads.append([upload_id, UPLOAD + shown])
+        names[UPLOAD + shown] = shown
+        if f"upload:{upload_id}" in hints:
+            by_source[UPLOAD + shown] = hints[f"upload:{upload_id}"]
+    return st.jobs.submit({"uploads": uploads, "paths": paths, "names": names, "hints": by_source}, st.user.id)
+
+
 def _page(request: Request, st: UserState, extra: dict[str, Any] | None = None, status_code: int = 200) -> Response:
     return render(request, "import.html", {
         "sources": sources_json(st), "jobs": [job_json(j) for j in st.jobs.recent(st.job_owner)],
@@ -169,6 +246,43 @@ async def upload_page(request: Request, files: Annotated[list[UploadFile], File(
     if clash and on_conflict == "ask":  # say so, and let the user choose; nothing is stored yet
         return _page(request, st, {"conflicts": clash}, status_code=409)
     job_id = submit_uploads(st, good, rejected, on_conflict)
+    return RedirectResponse(f"/import/jobs/{job_id}", status_code=303)
+
+
+@pages.post("/import/preview", response_class=HTMLResponse, dependencies=[editor])
+async def preview_upload_page(request: Request, files: Annotated[list[UploadFile], File()],
+                              st: UserState = Depends(app_state)) -> Response:
+    """Uploads are kept in the bank (not imported) and previewed; the preview's form imports them."""
+    good, rejected = await read_uploads(st, files)
+    with st.bank() as store:
+        refs = [f"upload:{store.jobs.put_upload(name, hashlib.sha256(data).hexdigest(), data, st.user.id, _now())}"
+                for name, data in good]
+    return await run_in_threadpool(_preview_page, request, st, refs, rejected)
+
+
+@pages.post("/import/preview-path", response_class=HTMLResponse, dependencies=[editor])
+def preview_path_page(request: Request, path: Annotated[str, Form(max_length=4000)],
+                      st: UserState = Depends(app_state)) -> Response:
+    return _preview_page(request, st, [f"path:{p}" for p in folder_paths(st, path)], [])
+
+
+@pages.post("/import/confirm", dependencies=[editor])
+async def confirm_page(request: Request, st: UserState = Depends(app_state)) -> Response:
+    """Import what the preview showed, with the layout hints given there; "preview again" shows
+    the preview with those hints instead."""
+    form = await request.form()
+    refs = [str(r) for r in form.getlist("refs")]
+    if not refs:
+        raise InvalidInput(["nothing to import"])
+    hints = _hints_of(form, refs)
+    if form.get("again"):
+        return await run_in_threadpool(_preview_page, request, st, refs, [], hints)
+    choice = str(form.get("on_conflict") or "ask")
+    on_conflict: Conflict = choice if choice in ("ask", "replace", "keep") else "ask"  # type: ignore[assignment]
+    try:
+        job_id = await run_in_threadpool(_confirm, st, refs, hints, on_conflict)
+    except NameConflict:
+        return await run_in_threadpool(_preview_page, request, st, refs, [], hints)
     return RedirectResponse(f"/import/jobs/{job_id}", status_code=303)
 
 
@@ -210,6 +324,16 @@ class NameConflict(HTTPException):
 
 class PathsIn(BaseModel):
     paths: list[str] = Field(min_length=1, max_length=100, description="absolute file or folder paths on the server")
+    hints: dict[str, dict[str, str]] = Field(default_factory=dict,
+                                             description="layout hints by file path, stored with each source: "
+                                                         + "; ".join(f"{k}: {v}" for k, v in layout.KEYS.items()))
+
+
+def _api_hints(body: PathsIn) -> dict[str, dict[str, str]]:
+    try:
+        return {str(Path(p).resolve()): layout.check(dict(h)) for p, h in body.hints.items()}
+    except InputError as e:
+        raise InvalidInput([e.reason]) from e
 
 
 @api.post("/import", status_code=202, dependencies=[editor],
@@ -230,8 +354,18 @@ async def upload_api(
 @api.post("/import/paths", status_code=202, dependencies=[editor],
           summary="Import files or folders on the server (local loopback servers only)")
 async def paths_api(body: PathsIn, wait: bool = Query(False), st: UserState = Depends(app_state)) -> dict[str, Any]:
-    job_id = st.jobs.submit({"paths": folder_paths(st, "\n".join(body.paths))}, st.user.id)
+    job_id = st.jobs.submit({"paths": folder_paths(st, "\n".join(body.paths)), "hints": _api_hints(body)}, st.user.id)
     return await _maybe_wait(st, job_id, wait)
+
+
+@api.post("/import/preview", dependencies=[editor],
+          summary="What importing files or folders on the server would read; nothing is written")
+def preview_api(body: PathsIn, st: UserState = Depends(app_state)) -> dict[str, Any]:
+    hints = _api_hints(body)
+    with st.bank() as store:
+        reports = preview_paths(folder_paths(st, "\n".join(body.paths)), max_bytes=st.options.max_upload_bytes,
+                                hints=hints, store=store)
+    return {"files": [file_json(f) for f in reports]}
 
 
 @api.get("/import/jobs/{job_id}", dependencies=[editor], summary="Progress and per-file report of an import job")

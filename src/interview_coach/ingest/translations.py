@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 
-from ...text.lang import cjk_count, detect_lang
-from ..lines import Kind, Line, answer_label, explanation_label, question_label
-from ..questionlike import questionlike, strong
+from ..text.lang import cjk_count, detect_lang
+from .lines import Kind, Line, answer_label, explanation_label, question_label
+from .questionlike import questionlike, strong
 
+_WORDS = re.compile(r"[A-Za-z]+")
 _MARKUP = re.compile(r"^(?:</?[a-zA-Z][^>]*>\s*)+$|^!\[")
 
 
@@ -29,6 +30,8 @@ def translation_after(lines: list[Line], idx: int, question: str) -> tuple[str, 
     nxt = lines[idx + 1]
     if nxt.kind not in (Kind.TEXT, Kind.BULLET) or nxt.indent > lines[idx].indent + 3:
         return None
+    if nxt.kind is Kind.BULLET and nxt.indent > lines[idx].indent:  # an entry under it: its answer
+        return None
     if answer_label(nxt) is not None or explanation_label(nxt) is not None or question_label(nxt) is not None:
         return None
     if _MARKUP.match(nxt.text):  # "<details>", "![figure](…)": markup, not a translation
@@ -42,6 +45,10 @@ def translation_after(lines: list[Line], idx: int, question: str) -> tuple[str, 
     if b == "en" and cjk_count(nxt.body) > 0:
         return None
     if b == "zh" and detect_lang(nxt.body) == "en":
+        return None
+    zh, en = (question, nxt.body) if a == "zh" else (nxt.body, question)
+    ratio = len(_WORDS.findall(en)) / max(1, cjk_count(zh))
+    if not 0.12 <= ratio <= 2.5:  # "01. 概述" / "Transformer (a network based on attention)": no translation
         return None
     return nxt.body, idx + 1
 
