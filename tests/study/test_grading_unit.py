@@ -23,7 +23,8 @@ from interview_coach.ingest.pipeline import ingest_paths
 from interview_coach.providers import registry
 from interview_coach.study import keypoints as kp
 from interview_coach.study.bank_grading import BankGrader
-from interview_coach.study.grading import Embedder, Grade, Grader, Reference, Status, keyword_list
+from interview_coach.study.grading import Embedder, Grade, Grader, Reference, Status
+from interview_coach.study.junk import keyword_string
 from interview_coach.study.spans import Span, clean, split, weight
 from interview_coach.text.script import to_simplified, to_traditional
 
@@ -168,12 +169,43 @@ def test_candidates_come_from_every_reference_answer() -> None:
     refs = ["- 梯度裁剪防止梯度爆炸的问题。\n- 它只缩短步长，不改变方向。", "Clipping rescales the gradient norm to a threshold."]
     cands = kp.candidates(refs)
     assert [c.answer_index for c in cands] == [0, 0, 1]
-    assert all(c.weight > 0 for c in cands)
+    assert not any(c.leans for c in cands), "a bullet is a claim of its own, even when it starts with 它"
+
+
+def test_headings_intros_conclusions_and_transitions_are_not_claims() -> None:
+    ref = ("## Why it matters\n"
+           "Dropout has several effects, as follows:\n"
+           "- However, it zeroes random activations during training.\n"
+           "- This forces units to learn redundant features.\n"
+           "In summary, dropout is a useful regulariser for large networks.")
+    cands = kp.candidates([ref])
+    texts = [c.text for c in cands]
+    assert texts[0] == "it zeroes random activations during training."
+    assert not any("Why it matters" in t or "as follows" in t or "In summary" in t for t in texts), texts
+
+
+def test_a_sentence_leaning_on_the_one_before_is_a_variant_not_a_point() -> None:
+    cands = kp.candidates(["Dropout zeroes random activations during training. This stops units from co-adapting."])
+    assert [c.leans for c in cands] == [False, True]
+
+
+def test_a_one_phrase_reference_is_one_point(use_embedder: Embedder) -> None:
+    for ref in ("main memory", "O(n)", "log n"):
+        cands = kp.candidates([ref])
+        assert len(cands) == 1 and cands[0].text == ref
+        points = Grader(use_embedder).points(Reference(["Where is it stored?"], [ref])).points
+        assert [p.text for p in points] == [ref]
 
 
 @pytest.fixture(scope="module")
 def use_embedder() -> Embedder:
     return Embedder([registry.load("use")])
+
+
+def _select(emb: Embedder, refs: list[str], question: str | None = None) -> list[kp.KeyPoint]:
+    cands = kp.candidates(refs)
+    q = emb([question])[0] if question else None
+    return [p for p, _ in kp.select(cands, emb([c.text for c in cands]), q)]
 
 
 def test_points_saying_the_same_in_two_scripts_are_kept_once(use_embedder: Embedder) -> None:
@@ -182,20 +214,29 @@ def test_points_saying_the_same_in_two_scripts_are_kept_once(use_embedder: Embed
                   "- 按范数裁剪只缩短更新的步长，不改变梯度的方向。")
     traditional = to_traditional(simplified)
     assert traditional != simplified
-    cands = kp.candidates([simplified, traditional])
-    vecs = use_embedder([c.text for c in cands])
-    kept = kp.deduplicate(cands, vecs)
-    assert len(cands) == 6
-    assert len(kept) == 3, [cands[i].text for i in kept]
-    assert kept == sorted(kept)
+    assert len(kp.candidates([simplified, traditional])) == 6
+    points = _select(use_embedder, [simplified, traditional])
+    assert len(points) == 3, [p.text for p in points]
+    assert all(len(p.variants) == 2 for p in points), "each point has its wording in both scripts"
     # via the grader too: a reference in both scripts has the points of one of them
     grader = Grader(use_embedder)
-    one, _ = grader.points(Reference(["什么是梯度裁剪？"], [simplified]))
-    both, _ = grader.points(Reference(["什么是梯度裁剪？"], [simplified, traditional]))
+    one = grader.points(Reference(["什么是梯度裁剪？"], [simplified])).points
+    both = grader.points(Reference(["什么是梯度裁剪？"], [simplified, traditional])).points
     assert len(both) == len(one) == 3
 
 
-def test_distinct_points_are_all_kept_up_to_the_cap(use_embedder: Embedder) -> None:
+def test_an_english_and_a_chinese_reference_give_one_set_of_points(use_embedder: Embedder) -> None:
+    english = ("- Gradient clipping rescales the gradient when its norm exceeds a threshold.\n"
+               "- It prevents exploding gradients in RNNs and large models.\n"
+               "- It shortens the step without changing its direction.")
+    chinese = ("- 梯度的范数超过阈值时，梯度裁剪把梯度按比例缩小。\n"
+               "- 它防止循环神经网络和大模型中的梯度爆炸。\n"
+               "- 它只缩短步长，不改变方向。")
+    points = _select(use_embedder, [english, chinese], "What is gradient clipping?")
+    assert len(points) == 3, [p.text for p in points]
+
+
+def test_a_long_reference_gives_a_handful_of_points_not_every_sentence(use_embedder: Embedder) -> None:
     answer = "\n".join(f"- Point {n}: {t}" for n, t in enumerate([
         "dropout zeroes random activations during training",
         "weight decay shrinks weights towards zero",
@@ -216,8 +257,7 @@ def test_distinct_points_are_all_kept_up_to_the_cap(use_embedder: Embedder) -> N
     ]))
     cands = kp.candidates([answer])
     assert len(cands) == 16
-    kept = kp.deduplicate(cands, use_embedder([c.text for c in cands]))
-    assert len(kept) == kp.MAX_POINTS
+    assert len(_select(use_embedder, [answer])) == kp.MAX_POINTS
 
 
 # -- keyword lists ------------------------------------------------------------------------------
@@ -229,7 +269,7 @@ def test_distinct_points_are_all_kept_up_to_the_cap(use_embedder: Embedder) -> N
     "预训练，微调，无标注语料，自监督学习，掩码语言模型，下游任务",  # Chinese terms longer than four characters
 ])
 def test_bare_keyword_lists_are_recognised(answer: str) -> None:
-    assert keyword_list(answer)
+    assert keyword_string(answer)
 
 
 @pytest.mark.parametrize("answer", [
@@ -240,7 +280,7 @@ def test_bare_keyword_lists_are_recognised(answer: str) -> None:
     "- At inference it is switched off and the activations are rescaled.",
 ])
 def test_sentences_are_not_keyword_lists(answer: str) -> None:
-    assert not keyword_list(answer)
+    assert not keyword_string(answer)
 
 
 # -- grading on the small bank ------------------------------------------------------------------
@@ -381,7 +421,7 @@ def test_an_echo_before_a_real_answer_does_not_hide_the_answer(bank: Any) -> Non
 
 def test_a_bare_keyword_list_from_the_reference_scores_little(bank: Any) -> None:
     g = _grade(bank, "What is dropout", "dropout, activations, ensemble, thinned networks, inference, rescaled")
-    assert "keyword list" in g.flags
+    assert "keyword string" in g.flags
     assert g.score <= 10, _describe(g)
 
 
