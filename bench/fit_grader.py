@@ -23,13 +23,14 @@ import argparse
 import datetime as dt
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from grading_data import FIT_SETS, INTERVIEW, Record, load_interview, load_set
+from grading_data import FIT_SETS, GENERIC_RUBRIC, INTERVIEW, Record, load_interview, load_set
 from grading_features import Read, read_all
-from grading_model import L2, Table, fit, out_of_fold, pearson, scores_for, set_weights, spearman, table
+from grading_model import L2, Table, fit, fit_impute, out_of_fold, pearson, scores_for, set_weights, spearman, table
 
 from interview_coach.study.calibration import Params
 
@@ -37,16 +38,19 @@ REPO = Path(__file__).resolve().parent.parent
 PARAMS = REPO / "src" / "interview_coach" / "study" / "grader_params.json"
 OUT = REPO / "bench" / "results" / "fit_grader.json"
 
-RAMPS = [(lo, hi) for lo in (0.35, 0.45, 0.55) for hi in (0.75, 0.85)]
+RAMPS = [(0.35, 0.75), (0.45, 0.85), (0.55, 0.85)]
+_BASE = ("coverage", "cos_use", "cos_e5", "f1", "recall", "length")
+_ZH = ("zh", "f1@zh", "recall@zh", "coverage@zh", "cos_use@zh")
 FEATURE_SETS: list[tuple[str, ...]] = [
-    ("coverage", "cos_use", "cos_e5", "f1", "length"),
-    ("coverage", "coverage_words", "cos_use", "cos_e5", "f1", "recall", "length"),
-    ("coverage", "coverage_meaning", "coverage_words", "cos_use", "cos_e5", "f1", "recall", "precision",
-     "cos_question", "length"),
-    ("coverage", "cos_use", "f1", "length"),
-    ("coverage", "cos_use", "cos_e5", "recall", "cos_question", "length"),
+    _BASE,
+    _BASE + _ZH,
+    ("coverage", "cos_use", "f1", "length") + _ZH,
+    ("coverage", "coverage_words", "cos_use", "cos_e5", "f1", "recall", "precision", "cos_question", "length") + _ZH,
+    ("coverage_meaning", "coverage_words", "cos_use", "cos_e5", "f1", "recall", "length") + _ZH,
 ]
-CORRECT_BAND, PARTIAL_BAND = 0.75, 0.4  # human grade (share of the full mark) of a correct / partial answer
+# Labels on the calibrated scale (score ≈ the judges' 0–5 grade × 20): correct from 3.5 of 5,
+# partially correct from 2 of 5.
+CORRECT_CUT, PARTIAL_CUT = 70.0, 40.0
 
 
 def load_fit_data() -> tuple[list[Record], list[Read]]:
@@ -66,10 +70,8 @@ def load_fit_data() -> tuple[list[Record], list[Read]]:
     return records, reads
 
 
-def params_with(base: Params, lo: float, hi: float, names: tuple[str, ...] = (), weights: tuple[float, ...] = (),
-                bias: float = 0.0) -> Params:
-    return Params(names or base.features, weights or base.weights, bias if names else base.bias, lo, hi,
-                  base.correct, base.partial, base.meta)
+def params_with(base: Params, lo: float, hi: float) -> Params:
+    return replace(base, sem_lo=lo, sem_hi=hi)
 
 
 def per_set(records: list[Record], scores: np.ndarray) -> dict[str, dict[str, float]]:
@@ -83,21 +85,34 @@ def per_set(records: list[Record], scores: np.ndarray) -> dict[str, dict[str, fl
 
 def cross_validate(records: list[Record], reads: list[Read], names: tuple[str, ...], base: Params,
                    lo: float, hi: float) -> tuple[np.ndarray, Table]:
-    t = table(records, reads, names, params_with(base, lo, hi))
-    pred = out_of_fold(t, np.ones(len(t.y), dtype=bool))
+    params = params_with(base, lo, hi)
+    params = replace(params, impute=fit_impute(records, reads, params))
+    t = table(records, reads, names, params)
+    pred = out_of_fold(t, fit_mask(records, t), finish=params.stretch)
     return scores_for(records, t, pred), t
 
 
-def best_cut(scores: np.ndarray, positive: np.ndarray) -> float:
-    """The score threshold with the best balanced accuracy for `positive`."""
-    best, cut = -1.0, 50.0
-    for c in np.arange(5.0, 96.0, 1.0):
-        hit = scores >= c
-        tpr = (hit & positive).sum() / max(1, positive.sum())
-        tnr = (~hit & ~positive).sum() / max(1, (~positive).sum())
-        if (tpr + tnr) / 2 > best:
-            best, cut = (tpr + tnr) / 2, float(c)
-    return cut
+def fit_mask(records: list[Record], t: Table) -> np.ndarray:
+    """Rows fitted on: all but the prompts whose reference is a generic rubric."""
+    return np.array([records[i].question_id not in GENERIC_RUBRIC for i in t.rows], dtype=bool)
+
+
+def fit_scale(records: list[Record], scores: np.ndarray) -> tuple[float, float]:
+    """The range of the logistic output mapped onto 0–100, set on our own interview answers (the
+    product's kind of answer, graded 0–5 by the judges): the (lo, hi) whose clipped linear map
+    best fits the judges' grades × 20 (least squares, grid search); the identity without them."""
+    idx = [i for i, r in enumerate(records) if r.dataset == INTERVIEW and scores[i] > 0]
+    if len(idx) < 20:
+        return 0.0, 100.0
+    x = scores[idx]
+    y = np.array([records[i].grade for i in idx]) * 100
+    best, pick = float("inf"), (0.0, 100.0)
+    for lo in np.arange(0.0, 60.0, 1.0):
+        for hi in np.arange(lo + 10.0, 101.0, 1.0):
+            err = float(np.mean((np.clip((x - lo) / (hi - lo), 0, 1) * 100 - y) ** 2))
+            if err < best:
+                best, pick = err, (float(lo), float(hi))
+    return pick
 
 
 def main() -> None:
@@ -120,22 +135,25 @@ def main() -> None:
     best = max(trials, key=lambda tr: tr["mean_pearson"])
     names, lo, hi = tuple(best["features"]), float(best["sem_lo"]), float(best["sem_hi"])
     scores, t = cross_validate(records, reads, names, base, lo, hi)
-    grades = np.array([r.grade for r in records])
-    correct_cut = best_cut(scores, grades >= CORRECT_BAND)
-    partial_cut = min(best_cut(scores, grades >= PARTIAL_BAND), correct_cut - 1)
-    fitted = ~t.capped
+    impute = fit_impute(records, reads, params_with(base, lo, hi))
+    scale = fit_scale(records, scores)
+    params = replace(params_with(base, lo, hi), scale=scale)
+    scores, t = cross_validate(records, reads, names, params, lo, hi)
+    correct_cut, partial_cut = CORRECT_CUT, PARTIAL_CUT
+    fitted = ~t.capped & fit_mask(records, t)
     model = fit(t.x[fitted], t.y[fitted], set_weights(t.sets[fitted]), names, L2)
     result: dict[str, Any] = {
         "features": list(names), "weights": [round(float(w), 6) for w in model.weights], "bias": round(model.bias, 6),
-        "sem_lo": lo, "sem_hi": hi, "correct": correct_cut, "partial": partial_cut,
+        "sem_lo": lo, "sem_hi": hi, "correct": correct_cut, "partial": partial_cut, "impute": impute,
+        "scale": [round(scale[0], 4), round(scale[1], 4)],
         "meta": {
             "fitted": dt.date.today().isoformat(), "script": "bench/fit_grader.py", "model": "fractional logistic, L2 "
             f"{L2} on standardised features, each data set weighted equally",
-            "fitted_on": {s: sum(r.dataset == s for r in records) for s in sets},
+            "fitted_on": {s: sum(r.dataset == s and r.question_id not in GENERIC_RUBRIC for r in records) for s in sets},
+            "not_fitted_on": "ASAP-SAS prompts 3, 4, 7, 8, 9 (generic rubric as reference); scored out of fold",
             "cross_validation": {"folds": 5, "grouped_by": "question", "per_set": per_set(records, scores),
                                  "mean_pearson": best["mean_pearson"]},
-            "label_cuts": {"correct": f"best balanced accuracy for human grade >= {CORRECT_BAND}",
-                           "partial": f"best balanced accuracy for human grade >= {PARTIAL_BAND}"},
+            "label_cuts": "score = judges' grade x 20: correct from 3.5 of 5, partially correct from 2 of 5",
         },
     }
     print(json.dumps(result, indent=1))

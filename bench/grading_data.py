@@ -27,6 +27,10 @@ FIT_SETS = ("beetle", "scientsbank", "asap_sas", "zh_le")
 HELD_OUT_SETS = ("powergrading", "saf_en", "zh_ads", "zh_sr")
 INTERVIEW = "interview"  # our own set; its dev questions are fitted on, its test questions held out
 JUDGE_MAX = 5.0  # the interview judges grade 0–5
+# ASAP-SAS prompts whose "reference" is a generic score-point rubric (the key content is in a
+# reading passage that is not distributed): evaluated, but not fitted on — nothing in the
+# reference says what a good answer contains.
+GENERIC_RUBRIC = frozenset(f"asap_sas:asap{n}" for n in (3, 4, 7, 8, 9))
 
 
 @dataclass(slots=True)

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from grading_data import FIT_SETS, HELD_OUT_SETS, INTERVIEW, Record, interview_questions, load_interview, load_set
+from grading_data import FIT_SETS, GENERIC_RUBRIC, HELD_OUT_SETS, INTERVIEW, Record, interview_questions, load_interview, load_set
 from grading_features import Read, embedder, read_all
 from grading_model import auc, out_of_fold, pearson, scores_for, spearman, table
 
@@ -77,7 +77,8 @@ def fit_sets(params: Params) -> dict[str, Any]:
         records += dev
         reads += read_all(f"{INTERVIEW}-dev", dev, verbose=False)
     t = table(records, reads, params.features, params)
-    scores = scores_for(records, t, out_of_fold(t, np.ones(len(t.y), dtype=bool)))
+    mask = np.array([records[i].question_id not in GENERIC_RUBRIC for i in t.rows], dtype=bool)
+    scores = scores_for(records, t, out_of_fold(t, mask, finish=params.stretch))
     out = {}
     for s in dict.fromkeys(r.dataset for r in records):
         idx = [i for i, r in enumerate(records) if r.dataset == s]
@@ -91,7 +92,8 @@ def held_out_sets(params: Params) -> dict[str, Any]:
         recs = load_set(name)
         reads = read_all(name, recs, verbose=False)
         t = table(recs, reads, params.features, params)
-        pred = np.array([params.score(dict(zip(params.features, row, strict=True))) for row in t.x])
+        pred = np.array([params.stretch(100.0 / (1.0 + math.exp(-(params.bias + float(row @ np.array(params.weights))))))
+                         for row in t.x])
         pred = np.where(t.capped, np.minimum(pred, 8.0), pred)
         out[name] = agreement(scores_for(recs, t, pred), reads, recs)
     return out

@@ -22,7 +22,8 @@ import numpy as np
 from grading_data import Record
 
 from interview_coach.providers import registry
-from interview_coach.study import lexical
+from interview_coach.search.tokenize import script_class
+from interview_coach.study import junk, lexical
 from interview_coach.study.bank_grading import QUESTION_MODEL, SENTENCE_MODEL
 from interview_coach.study.grading import E5_CHARS, Embedder, Grader, Measures, Reference
 from interview_coach.study.spans import split
@@ -70,8 +71,18 @@ def read_all(name: str, records: list[Record], embed: Embedder | None = None, ve
     path = CACHE / f"{name}.{_key(name, records)}.pkl"
     if path.exists():
         with path.open("rb") as f:
-            cached: list[Read] = pickle.load(f)
-        return cached
+            rows = pickle.load(f)
+        reads = [Read(*row) for row in rows]
+        for rd, r in zip(reads, records, strict=True):  # caches written before the "zh" measure ...
+            if rd.measures is not None and "zh" not in rd.measures.whole:
+                rd.measures.whole["zh"] = float(script_class(r.answer[:400]) == "zh")
+            if rd.measures is not None and not rd.junk and "restates the question" not in rd.flags:  # ... and this check
+                qwords = frozenset().union(*(lexical.word_set(q) for q in r.questions)) if r.questions else frozenset()
+                rwords = frozenset().union(*(lexical.word_set(x) for x in r.references))
+                if junk.restates_question(lexical.words(r.answer), qwords, rwords):
+                    rd.flags.append("restates the question")
+                    rd.junk = True
+        return reads
     embed = embed or embedder()
     grader = Grader(embed)
     by_question: dict[str, list[int]] = defaultdict(list)
@@ -96,7 +107,7 @@ def read_all(name: str, records: list[Record], embed: Embedder | None = None, ve
     reads = [r for r in out if r is not None]
     CACHE.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as f:
-        pickle.dump(reads, f)
+        pickle.dump([(r.measures, r.flags, r.junk, r.baselines) for r in reads], f)
     return reads
 
 

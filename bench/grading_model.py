@@ -8,8 +8,8 @@ Pure numpy; used by bench/fit_grader.py and bench/grading_eval.py.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 from grading_data import Record
@@ -76,7 +76,7 @@ def table(records: list[Record], reads: list[Read], names: Sequence[str], params
         if rd.measures is None:
             continue
         values, _ = features(rd.measures, params)
-        xs.append([values[n] for n in names])
+        xs.append(replace(params, features=tuple(names)).row(values))
         rows.append(i)
         capped.append(rd.junk)
     idx = np.array(rows, dtype=np.int64)
@@ -147,10 +147,12 @@ def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, names: Sequence[str], l2: f
     return Model(tuple(names), weights, float(beta[0] - (mu / sd) @ beta[1:]))
 
 
-def out_of_fold(t: Table, fit_mask: np.ndarray, l2: float = L2) -> np.ndarray:
+def out_of_fold(t: Table, fit_mask: np.ndarray, l2: float = L2,
+                finish: Callable[[float], float] = float) -> np.ndarray:
     """Predictions for every row from a model fitted without that row's question's fold (folds
     are dealt per data set, so every set is split by question); rows outside `fit_mask` are
-    never fitted on and are predicted by every fold's model, averaged."""
+    never fitted on and are predicted by every fold's model, averaged. `finish` maps the logistic
+    output to the score (the shipped scale)."""
     folds = np.zeros(len(t.y), dtype=np.int64)
     for s in np.unique(t.sets):
         m = t.sets == s
@@ -164,6 +166,7 @@ def out_of_fold(t: Table, fit_mask: np.ndarray, l2: float = L2) -> np.ndarray:
         pred[test] = model.predict(t.x[test])
         outside[~fit_mask] += model.predict(t.x[~fit_mask]) / FOLDS
     pred[~fit_mask] = outside[~fit_mask]
+    pred = np.array([finish(float(p)) for p in pred])  # the score scale, then the cap, as the grader does
     return np.where(t.capped, np.minimum(pred, NOT_AN_ANSWER), pred)
 
 
@@ -171,4 +174,30 @@ def scores_for(records: list[Record], t: Table, pred: np.ndarray) -> np.ndarray:
     """Scores for every record: the prediction where gradable, 0 for non-answers."""
     out = np.zeros(len(records))
     out[t.rows] = pred
+    return out
+
+
+# -- imputing word overlap across languages ------------------------------------------------------
+IMPUTED = ("coverage", "coverage_words", "f1", "recall", "precision")
+PREDICTORS = ("cos_use", "cos_e5", "coverage_meaning")
+
+
+def fit_impute(records: list[Record], reads: list[Read], params: Params) -> dict[str, dict[str, float]]:
+    """Linear fits of each word-overlap feature on the meaning-based ones, on answers written in
+    the language of a reference (each data set weighted equally)."""
+    rows, sets = [], []
+    for r, rd in zip(records, reads, strict=True):
+        if rd.measures is None or rd.measures.whole.get("cross"):
+            continue
+        values, _ = features(rd.measures, params)
+        rows.append(values)
+        sets.append(r.dataset)
+    w = np.sqrt(set_weights(np.array(sets)))
+    x = np.array([[1.0] + [v[p] for p in PREDICTORS] for v in rows]) * w[:, None]
+    out = {}
+    for name in IMPUTED:
+        y = np.array([v[name] for v in rows]) * w
+        coef, *_ = np.linalg.lstsq(x, y, rcond=None)
+        out[name] = {"bias": round(float(coef[0]), 6)}
+        out[name] |= {p: round(float(c), 6) for p, c in zip(PREDICTORS, coef[1:], strict=True)}
     return out

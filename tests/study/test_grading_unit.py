@@ -30,6 +30,7 @@ from interview_coach.text.script import to_simplified, to_traditional
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "grading_cases.json"
 OWN_BANK: dict[str, list[str]] = json.loads(DATA.read_text(encoding="utf-8"))["own_bank"]
+TERSE_BANK: dict[str, list[str]] = json.loads(DATA.read_text(encoding="utf-8"))["terse_bank"]
 
 _LIST_MARK = re.compile(r"^\s*(?:[-*+•·]|\d{1,3}[.)、．]|[(（]\d{1,3}[)）])\s")
 
@@ -289,13 +290,13 @@ def bank(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Bank
     root = tmp_path_factory.mktemp("own-bank")
     docs = root / "docs"
     docs.mkdir()
-    for name, lines in OWN_BANK.items():
+    for name, lines in (OWN_BANK | TERSE_BANK).items():
         (docs / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
     store = Store.open(root / "bank.sqlite3")
     report = ingest_paths(store, [docs])
     assert report.ok, [f.error for f in report.files]
     ids = {q.primary.question: q.question_id for q in store.questions()}
-    assert len(ids) == 9
+    assert len(ids) == 11
     yield store, BankGrader(store), ids
     store.close()
 
@@ -485,3 +486,66 @@ def test_grader_without_other_questions_still_grades(use_embedder: Embedder) -> 
     assert 0 <= g.score <= 100
     assert g.points and g.points[0].status is not Status.missing
     assert np.isfinite(g.relevance)
+
+
+# -- the failures of issue 14, one test each -------------------------------------------------------
+def test_a_terse_correct_answer_matching_the_core_term_gets_credit(bank: Any) -> None:
+    right = _grade(bank, "What is the time complexity", "O(log n)")
+    wrong = _grade(bank, "What is the time complexity", "O(n^2)")
+    assert right.score >= 60 and right.label == "correct", _describe(right)
+    assert "no content" not in right.flags
+    assert wrong.score < right.score, (_describe(wrong), _describe(right))
+    memory = _grade(bank, "Which memory holds", "Main memory.")
+    assert memory.score >= 60, _describe(memory)
+
+
+def test_a_one_phrase_reference_is_one_key_point_and_can_be_made(bank: Any) -> None:
+    g = _grade(bank, "Which memory holds", "It lives in main memory, the RAM.")
+    assert [p.text for p in g.points] == ["main memory"]
+    assert g.points[0].status is Status.covered, _describe(g)
+
+
+@pytest.mark.parametrize("answer", [
+    "dropout activations ensemble thinned networks inference rescaled",
+    "dropout random fraction activations zero training ensemble thinned networks inference rescaled",
+])
+def test_a_space_separated_keyword_string_scores_little(bank: Any, answer: str) -> None:
+    g = _grade(bank, "What is dropout", answer)
+    full = _grade(bank, "What is dropout", DROPOUT_FULL)
+    assert "keyword string" in g.flags, _describe(g)
+    assert g.score <= 10 < full.score, (_describe(g), _describe(full))
+
+
+def test_a_chinese_keyword_string_separated_by_spaces_scores_little(bank: Any) -> None:
+    g = _grade(bank, "什么是梯度裁剪", "梯度裁剪 反向传播 梯度范数 阈值 按比例缩小 梯度爆炸 方向")
+    assert "keyword string" in g.flags and g.score <= 10, _describe(g)
+
+
+def test_a_short_chinese_bulleted_answer_is_not_capped(bank: Any) -> None:
+    answer = "- 反向传播后检查梯度范数\n- 超过阈值就按比例缩小\n- 用来防止梯度爆炸\n- 只改步长不改方向"
+    g = _grade(bank, "什么是梯度裁剪", answer)
+    assert "keyword string" not in g.flags, _describe(g)
+    assert g.score >= 50, _describe(g)
+
+
+def test_a_wrong_answer_reusing_the_reference_words_scores_below_the_right_one(bank: Any) -> None:
+    wrong = _grade(bank, "What is dropout", (
+        "Dropout sets a random fraction of the weights to zero at inference, so training is unaffected; "
+        "the ensemble of networks is switched off during training and activations are never rescaled."))
+    right = _grade(bank, "What is dropout", DROPOUT_FULL)
+    assert wrong.score < 60 and wrong.score < right.score - 20, (_describe(wrong), _describe(right))
+
+
+def test_an_answer_to_another_question_is_vetoed_naming_that_question(bank: Any) -> None:
+    _, _, ids = bank
+    g = _grade(bank, "What is dropout", "The KV cache stores the keys and values that attention computed for earlier "
+                                        "tokens, so each decoding step only computes the new token; it costs memory.")
+    assert g.label == "off topic" and "off topic" in g.flags, _describe(g)
+    assert g.veto is not None and g.veto.question_id == _qid(ids, "What does the KV cache")
+    assert "KV cache" in g.reason
+    assert g.score <= 10
+
+
+def test_a_weak_but_on_topic_answer_is_not_called_off_topic(bank: Any) -> None:
+    g = _grade(bank, "What is dropout", "Dropout is something about training neural networks with randomness, I think.")
+    assert g.veto is None and g.label != "off topic", _describe(g)

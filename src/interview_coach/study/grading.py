@@ -31,6 +31,7 @@ import numpy as np
 
 from ..providers.base import EmbeddingModel, Kind
 from ..search import vectors
+from ..search.tokenize import script_class
 from ..text.normalize import key
 from . import alignment, junk, lexical
 from . import keypoints as kp
@@ -122,6 +123,7 @@ class _Points:
     points: list[kp.KeyPoint]
     vecs: np.ndarray  # one row per variant
     owner: np.ndarray  # variant row -> point index
+    chinese: np.ndarray  # per variant: written in Chinese
     words: list[list[frozenset[str]]]  # per point, per variant: content words beyond the question
     qsims: np.ndarray  # point × question span: cosine (what the question itself says)
     qwords: np.ndarray  # point × question span: share of the point's words (0: they are demoted)
@@ -157,6 +159,10 @@ class Analysis:
     junk: bool  # not an answer (keyword string, questions only): the score is capped
 
 
+def _chinese(text: str) -> bool:
+    return script_class(text[:400]) == "zh"
+
+
 def _question_words(ref: Reference) -> frozenset[str]:
     return frozenset().union(*(lexical.word_set(q) for q in ref.questions)) if ref.questions else frozenset()
 
@@ -184,8 +190,8 @@ class Grader:
         qwords = _question_words(ref)
         qspans = [sp for t in ref.questions for sp in split(t, min_weight=2, clauses=True)]
         if not cands:
-            made = _Points([], np.zeros((0, self.embed.models[0].dim)), np.zeros(0, dtype=np.int64), [],
-                           np.zeros((0, len(qspans))), np.zeros((0, len(qspans))))
+            made = _Points([], np.zeros((0, self.embed.models[0].dim)), np.zeros(0, dtype=np.int64),
+                           np.zeros(0, dtype=bool), [], np.zeros((0, len(qspans))), np.zeros((0, len(qspans))))
         else:
             vecs = self.embed([c.text for c in cands], 0, persist=True)
             q = self.embed(ref.questions[:1], 0, persist=True)[0] if ref.questions else None
@@ -193,18 +199,22 @@ class Grader:
             rows = [m for _, members in chosen for m in members]
             owner = np.array([i for i, (_, members) in enumerate(chosen) for _ in members], dtype=np.int64)
             words = [[lexical.demoted(lexical.words(cands[m].text), qwords) for m in members] for _, members in chosen]
-            made = _Points([p for p, _ in chosen], vecs[rows], owner, words, np.zeros((len(chosen), 0)),
+            chinese = np.array([_chinese(cands[m].text) for m in rows], dtype=bool)
+            made = _Points([p for p, _ in chosen], vecs[rows], owner, chinese, words, np.zeros((len(chosen), 0)),
                            np.zeros((len(chosen), 0)))
             if qspans:
                 qvecs = self.embed([s.text for s in qspans], 0, persist=True)
-                made.qsims = self._similarity(made, qvecs)
+                made.qsims = self._similarity(made, qvecs, [s.text for s in qspans])
                 made.qwords = self._words(made, qspans)
         self._points[cache_key] = made
         return made
 
-    def _similarity(self, pts: _Points, svecs: np.ndarray) -> np.ndarray:
-        """Point × span: the best USE cosine of any wording of the point with the span."""
+    def _similarity(self, pts: _Points, svecs: np.ndarray, texts: list[str]) -> np.ndarray:
+        """Point × span: the best USE cosine of any wording of the point with the span (a
+        wording in the other language on the same-language scale)."""
         by_variant = pts.vecs @ svecs.T
+        other = pts.chinese[:, None] != np.array([_chinese(t) for t in texts], dtype=bool)[None, :]
+        by_variant = np.where(other, alignment.across_languages(by_variant), by_variant)
         sims = np.full((len(pts.points), svecs.shape[0]), -1.0)
         for row, i in enumerate(pts.owner):
             sims[i] = np.maximum(sims[i], by_variant[row])
@@ -248,10 +258,15 @@ class Grader:
         content = junk.without(cut, echoed)
         vector = self.embed([content[:CHARS]], 0)[0]
         svecs = self.embed([s.text for s in spans], 0)
-        measures = Measures(self._similarity(pts, svecs), self._words(pts, spans), pts.qsims, pts.qwords,
+        measures = Measures(self._similarity(pts, svecs, [s.text for s in spans]), self._words(pts, spans),
+                            pts.qsims, pts.qwords,
                             self._whole(ref, content, vector))
         not_answer = False
-        if junk.keyword_string(content):
+        ref_words = frozenset().union(*(lexical.word_set(r) for r in ref.answers))
+        if junk.restates_question(lexical.words(content), _question_words(ref), ref_words):
+            flags.append("restates the question")
+            not_answer = True
+        elif junk.keyword_string(content):
             flags.append("keyword string")
             not_answer = True
         elif junk.only_questions(content):
@@ -262,7 +277,12 @@ class Grader:
     def _whole(self, ref: Reference, content: str, vector: np.ndarray) -> dict[str, float]:
         """Whole-answer measures against the closest reference."""
         refs = [r[:CHARS] for r in ref.answers]
-        use = float(np.max(self.embed(refs, 0, persist=True) @ vector)) if refs else 0.0
+        use, cross = 0.0, 0.0
+        if refs:
+            cos = self.embed(refs, 0, persist=True) @ vector
+            other = np.array([_chinese(r) != _chinese(content) for r in refs], dtype=bool)
+            use = float(np.max(np.where(other, alignment.across_languages(cos), cos)))
+            cross = float(other.all())
         e5 = 0.0
         if len(self.embed.models) > 1 and refs:
             a = self.embed([content[:E5_CHARS]], 1)[0]
@@ -279,7 +299,7 @@ class Grader:
         ref_weight = min((weight(r) for r in ref.answers), default=1)
         length = float(np.clip(math.log2((weight(content) + 1) / (ref_weight + 1)), *LENGTH_RANGE))
         return {"cos_use": use, "cos_e5": e5, "f1": f1, "f1_plain": plain, "recall": recall, "precision": precision,
-                "cos_question": q, "length": length}
+                "cos_question": q, "length": length, "cross": cross, "zh": float(_chinese(content))}
 
     def _results(self, ref: Reference, cov: Coverage, m: Measures, spans: list[Span]) -> list[PointResult]:
         out = []
@@ -336,6 +356,8 @@ def _reason(label: Label, results: list[PointResult], flags: list[str], values: 
         return "a string of terms with nothing said about them"
     if "questions, not an answer" in flags:
         return "asks instead of answering"
+    if "restates the question" in flags:
+        return "says little beyond the question's own words"
     if label is Label.correct:
         return points
     if label is Label.partial:

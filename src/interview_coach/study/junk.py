@@ -19,7 +19,8 @@ from .spans import Span, split
 ECHO_EXTRA = 16  # characters around a verbatim question that still make the sentence an echo
 NON_ANSWER = 0.7  # USE cosine to a stock "I don't know" that marks a non-answer
 NON_ANSWERS = ["I don't know.", "No idea, sorry.", "I am not sure.", "Skip this question.", "Pass.",
-               "我不知道。", "不清楚。", "我不会。", "跳过。", "我不確定。", "不曉得。"]
+               "I have never learned this.", "我不知道。", "不清楚。", "我不会。", "跳过。", "我不確定。", "不曉得。",
+               "这个我真的不知道。", "没学过，不会。", "沒碰過這個。"]
 
 # -- the question echoed -------------------------------------------------------------------------
 
@@ -54,6 +55,23 @@ def without(text: str, spans: list[Span]) -> str:
     for sp in sorted(spans, key=lambda x: -x.start):
         text = text[:sp.start] + text[sp.end:]
     return text
+
+
+NOVELTY = 0.3  # share of an answer's content words that are not the question's, below which it restates it
+NOVELTY_MIN_WORDS = 8
+
+
+def restates_question(answer_words: list[str], question_words: frozenset[str], reference_words: frozenset[str]) -> bool:
+    """The question paraphrased as a statement ("overfitting shows in generative models, and some
+    techniques can prevent it"): nearly every content word is one of the question's, and the few
+    others say nothing the reference says. On our development answers, echoes had at most 25 %
+    new words; real answers, vague ones included, 32 %+. A short answer that relates the
+    question's own terms the way the reference does ("terminal 1 is separated by the gap") is
+    not an echo."""
+    if len(answer_words) < NOVELTY_MIN_WORDS or not question_words:
+        return False
+    new = [w for w in answer_words if w not in question_words]
+    return len(new) / len(answer_words) < NOVELTY and not any(w in reference_words for w in new)
 
 
 def only_questions(answer: str) -> bool:

@@ -6,7 +6,7 @@ All of these must hold (measured on the development answers, see bench/grading_e
 * the answer is much closer to another question's reference answers than to ours
   (USE cosine, margin ≥ MARGIN) — and that question is not ours under another wording
   (question texts closer than DUPLICATE_QUESTION are skipped);
-* it is far from our references (cosine ≤ OWN_MAX);
+* it is far from our references (cosine ≤ OWN_MAX) and close to theirs (≥ THEIRS_MIN);
 * it makes none of our key points (no point covered or partial);
 * where the question model is loaded (e5, query ↔ passage), the answer also matches that
   other question's text better than ours.
@@ -22,12 +22,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..search.tokenize import script_class
+from .alignment import across_languages
+
 if TYPE_CHECKING:
     from .grading import Embedder, Reference
 
 DUPLICATE_QUESTION = 0.8  # USE cosine of two question texts that ask the same thing
 MARGIN = 0.12  # USE cosine: the other question's best reference minus ours
 OWN_MAX = 0.55  # USE cosine with our best reference above which an answer is never vetoed
+THEIRS_MIN = 0.45  # USE cosine with the other question's reference below which it is no clear evidence
 CHARS = 3000  # of an answer or reference compared whole
 QUESTION_CHARS = 600  # of an answer matched to question texts (e5 cost grows with length)
 
@@ -50,6 +54,7 @@ class Rivals:
         self.question_model = len(embed.models) > 1
         self._owner = np.array([i for i, o in enumerate(self.others) for _ in o.answers], dtype=np.int64)
         self._vecs = embed([a[:CHARS] for o in self.others for a in o.answers], 0, persist=True)
+        self._chinese = np.array([script_class(a[:400]) == "zh" for o in self.others for a in o.answers], dtype=bool)
         self._qvecs = embed([o.questions[0] if o.questions else "" for o in self.others], 0, persist=True)
         self._qtext_owner = np.array([i for i, o in enumerate(self.others) for _ in o.questions], dtype=np.int64)
         self._qtexts = (embed([t for o in self.others for t in o.questions], 1, persist=True, kind="query")
@@ -70,14 +75,17 @@ class Rivals:
 
     def veto(self, ref: Reference, answer: np.ndarray, content: str, own: float, makes_points: bool,
              exclude: int | None = None) -> Veto | None:
-        """`answer`: the answer's USE vector; `own`: its cosine with our best reference."""
+        """`answer`: the answer's USE vector; `own`: its cosine with our best reference (cosines
+        across languages on the same-language scale, `alignment.across_languages`)."""
         if makes_points or own > OWN_MAX or not len(self._vecs):
             return None
         keep = self._keep(ref, exclude)
-        sims = np.where(keep[self._owner], self._vecs @ answer, -1.0)
+        cos = self._vecs @ answer
+        cos = np.where(self._chinese != (script_class(content[:400]) == "zh"), across_languages(cos), cos)
+        sims = np.where(keep[self._owner], cos, -1.0)
         j = int(np.argmax(sims))
         best = float(sims[j])
-        if best - own < MARGIN:
+        if best < THEIRS_MIN or best - own < MARGIN:
             return None
         rival = int(self._owner[j])
         if self.question_model and self._qtexts is not None and ref.questions:
