@@ -98,20 +98,21 @@ def fit_mask(records: list[Record], t: Table) -> np.ndarray:
 
 
 def fit_scale(records: list[Record], scores: np.ndarray) -> tuple[float, float]:
-    """The range of the logistic output mapped onto 0–100, set on our own interview answers (the
-    product's kind of answer, graded 0–5 by the judges): the (lo, hi) whose clipped linear map
-    best fits the judges' grades × 20 (least squares, grid search); the identity without them."""
+    """The score scale, set on our own interview answers (the product's kind of answer, graded
+    0–5 by the judges): the shift and slope of the logit of the model's output that best fit the
+    judges' grades × 20 (least squares, grid search); the identity without them."""
     idx = [i for i, r in enumerate(records) if r.dataset == INTERVIEW and scores[i] > 0]
     if len(idx) < 20:
-        return 0.0, 100.0
-    x = scores[idx]
+        return 0.0, 1.0
+    p = np.clip(scores[idx] / 100.0, 1e-6, 1 - 1e-6)
+    z = np.log(p / (1 - p))
     y = np.array([records[i].grade for i in idx]) * 100
-    best, pick = float("inf"), (0.0, 100.0)
-    for lo in np.arange(0.0, 60.0, 1.0):
-        for hi in np.arange(lo + 10.0, 101.0, 1.0):
-            err = float(np.mean((np.clip((x - lo) / (hi - lo), 0, 1) * 100 - y) ** 2))
+    best, pick = float("inf"), (0.0, 1.0)
+    for slope in np.arange(0.5, 5.01, 0.05):
+        for shift in np.arange(-4.0, 4.01, 0.05):
+            err = float(np.mean((100 / (1 + np.exp(-(shift + slope * z))) - y) ** 2))
             if err < best:
-                best, pick = err, (float(lo), float(hi))
+                best, pick = err, (round(float(shift), 3), round(float(slope), 3))
     return pick
 
 

@@ -42,9 +42,9 @@ class Params:
     # (a linear fit on same-language answers): {feature: {"bias": b, other feature: weight, …}}.
     impute: dict[str, dict[str, float]] = field(default_factory=dict)
     # The logistic output estimates the grade on the mixture of fitting sets, whose mean pulls it
-    # towards the middle; the score scale is then set on our interview answers: a linear map
-    # (fitted to the judges' 0–5 grades) from this range onto 0–100, clipped.
-    scale: tuple[float, float] = (0.0, 100.0)
+    # towards the middle; the score scale is then set on our interview answers (the judges'
+    # 0–5 grades): its logit is shifted and stretched, z' = shift + slope × z (order kept, no ties).
+    scale: tuple[float, float] = (0.0, 1.0)
 
     def complete(self, values: dict[str, float]) -> dict[str, float]:
         """`values` with the word-overlap features imputed when the answer is in another language
@@ -68,8 +68,9 @@ class Params:
         return 100.0 / (1.0 + math.exp(-z))
 
     def stretch(self, raw: float) -> float:
-        lo, hi = self.scale
-        return min(100.0, max(0.0, 100.0 * (raw - lo) / (hi - lo)))
+        shift, slope = self.scale
+        p = min(max(raw / 100.0, 1e-9), 1 - 1e-9)
+        return 100.0 / (1.0 + math.exp(-(shift + slope * math.log(p / (1 - p)))))
 
     def score(self, values: dict[str, float]) -> float:
         return self.stretch(self.raw(values))
@@ -82,7 +83,7 @@ def from_dict(d: dict[str, Any]) -> Params:
     return Params(tuple(d["features"]), tuple(float(w) for w in d["weights"]), float(d["bias"]),
                   float(d["sem_lo"]), float(d["sem_hi"]), float(d["correct"]), float(d["partial"]),
                   dict(d.get("meta", {})), {k: dict(v) for k, v in d.get("impute", {}).items()},
-                  tuple(d.get("scale", (0.0, 100.0))))  # type: ignore[arg-type]
+                  tuple(d.get("scale", (0.0, 1.0))))  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=1)

@@ -95,16 +95,15 @@ _TERM_FLAGS = ("vn", "an", "nr", "ns", "nt", "nz")
 _ZH_FUNCTION = set("的了是在把被将会能让使用以对从为而并就都也还不没要需时呈")
 SHORT_TERM = 5  # Chinese characters: a fragment this short with no function character is a term
 KEYWORD_MIN_TERMS = 4
-KEYWORD_SHARE = 0.75  # of the fragments must be bare terms
 SPACE_RUN_WORDS = 5  # Latin words in a row without a single function word: a string of terms
 
 
 def _states_zh(fragment: str) -> bool:
-    if any(c in _ZH_FUNCTION for c in fragment):
+    words = [(w, f) for w, f in tagged(fold(fragment)) if w.strip()]
+    if any(w in _ZH_FUNCTION for w, _ in words):  # 的, 是, 用 … as words of their own (not 作用, 性能)
         return True
     if cjk_count(fragment) <= SHORT_TERM:  # "数据增强", "无标注语料": a term, whatever jieba tags it
         return False
-    words = [(w, f) for w, f in tagged(fold(fragment)) if w.strip()]
     relations = [w for w, f in words if f.startswith(_RELATION_FLAGS) and not f.startswith(_TERM_FLAGS)]
     # one verb inside a compound term ("数据增强") does not make a statement; a verb with an object does
     return len(relations) >= 2 or (len(relations) == 1 and len(words) >= 3)
@@ -135,6 +134,6 @@ def keyword_string(answer: str) -> bool:
     terms = sum(n for n, states in counted if not states)
     bare = sum(1 for n, states in counted if n and not states)
     stated = sum(1 for n, states in counted if n and states)
-    if terms < KEYWORD_MIN_TERMS or bare + stated == 0:
-        return False
-    return bare / (bare + stated) >= KEYWORD_SHARE
+    # one fragment that states something ("梯度消失：梯度太小，參數難更新") makes it an answer, however
+    # many bare technique names follow it
+    return terms >= KEYWORD_MIN_TERMS and bare > 0 and stated == 0
