@@ -266,7 +266,7 @@ class Grader:
         if junk.restates_question(lexical.words(content), _question_words(ref), ref_words):
             flags.append("restates the question")
             not_answer = True
-        elif junk.keyword_string(content):
+        elif junk.keyword_string(answer) or junk.keyword_string(content):  # as typed, or once the echoed terms are out
             flags.append("keyword string")
             not_answer = True
         elif junk.only_questions(content):

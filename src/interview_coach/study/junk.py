@@ -95,6 +95,7 @@ _TERM_FLAGS = ("vn", "an", "nr", "ns", "nt", "nz")
 _ZH_FUNCTION = set("的了是在把被将会能让使用以对从为而并就都也还不没要需时呈")
 SHORT_TERM = 5  # Chinese characters: a fragment this short with no function character is a term
 KEYWORD_MIN_TERMS = 4
+LONE_SLIP = 8  # bare terms around which one fragment that seems to state something is a slip
 SPACE_RUN_WORDS = 5  # Latin words in a row without a single function word: a string of terms
 
 
@@ -135,5 +136,5 @@ def keyword_string(answer: str) -> bool:
     bare = sum(1 for n, states in counted if n and not states)
     stated = sum(1 for n, states in counted if n and states)
     # one fragment that states something ("梯度消失：梯度太小，參數難更新") makes it an answer, however
-    # many bare technique names follow it
-    return terms >= KEYWORD_MIN_TERMS and bare > 0 and stated == 0
+    # many bare technique names follow it — unless it is a lone slip among many terms ("边距会")
+    return terms >= KEYWORD_MIN_TERMS and bare > 0 and (stated == 0 or (stated == 1 and bare >= LONE_SLIP))
