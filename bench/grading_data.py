@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("COACH_GRADING_DATA", REPO.parent / "data")).resolve()
 FIT_SETS = ("beetle", "scientsbank", "asap_sas", "zh_le")
@@ -46,6 +48,7 @@ class Record:
     raters: list[float] = field(default_factory=list)
     category: str | None = None  # interview answers: the intended category (dev questions only)
     other_qid: str | None = None  # interview wrong_question answers: the question they answer
+    completeness: float = float("nan")  # interview answers: the judges' mean completeness (0–1)
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:
@@ -68,13 +71,14 @@ def interview_questions() -> dict[str, dict[str, Any]]:
     return {r["qid"]: r for r in _jsonl(DATA / "answers" / "questions.jsonl")}
 
 
-def _judge_grades() -> dict[str, list[float]]:
-    """aid -> the judges' grades (0–5), from every grades*.jsonl in answers/ (one file per judge)."""
+def _judge_grades(field: str = "grade") -> dict[str, list[float]]:
+    """aid -> the judges' grades (0–5) or completeness (0–1), from every grades*.jsonl in answers/
+    (one file per judge)."""
     out: dict[str, list[float]] = {}
     for path in sorted((DATA / "answers").glob("grades*.jsonl")):
         for r in _jsonl(path):
-            if r.get("grade") is not None:
-                out.setdefault(r["aid"], []).append(float(r["grade"]))
+            if r.get(field) is not None:
+                out.setdefault(r["aid"], []).append(float(r[field]))
     return out
 
 
@@ -84,6 +88,7 @@ def load_interview(split: str, intent: bool = False) -> list[Record]:
     qids = set(interview_split()[split])
     questions = interview_questions()
     grades = _judge_grades()
+    completeness = _judge_grades("completeness")
     intents = {r["aid"]: r for r in _jsonl(DATA / "answers" / "intent.jsonl")} if intent else {}
     out = []
     for r in _jsonl(DATA / "answers" / "answers.jsonl"):
@@ -95,5 +100,6 @@ def load_interview(split: str, intent: bool = False) -> list[Record]:
         it = intents.get(r["aid"], {})
         out.append(Record(INTERVIEW, f"{INTERVIEW}:{r['qid']}", texts, [q["reference"]], r["answer"],
                           sum(judged) / len(judged) / JUDGE_MAX if judged else float("nan"), r["lang"], r["aid"],
-                          [g / JUDGE_MAX for g in judged], it.get("category"), it.get("other_qid")))
+                          [g / JUDGE_MAX for g in judged], it.get("category"), it.get("other_qid"),
+                          float(np.mean(completeness[r["aid"]])) if completeness.get(r["aid"]) else float("nan")))
     return out

@@ -12,8 +12,9 @@ bench/grading_data.md). Writes bench/results/grading_eval.json and prints a summ
 * Baselines, same answers: cosine of the whole answer with the closest reference (USE, e5) and
   token F1 with it.
 * Interview answers (our own en/简/繁 set): agreement with the judges' mean grade and between the
-  judges, and checks by intended category — Spearman with completeness (full, bulleted 1; terse
-  0.75; partial 0.5; vague 0.25; misconception, wrong question and junk 0), AUC of full answers
+  judges, Spearman with the judges' mean completeness (0–1), and checks by intended category —
+  Spearman with a completeness by category (full, bulleted 1; terse 0.75; partial 0.5; vague
+  0.25; misconception, wrong question and junk 0), AUC of full answers
   vs answers to another question, junk (empty, gibberish, echo, "I don't know") ≤ 10, keyword
   strings below the same question's full answer and below 50, correct answers (full, bulleted,
   terse) below 30, how often the off-topic veto fires and on what. Graded with the real
@@ -127,7 +128,9 @@ def interview(split: str, params: Params) -> dict[str, Any]:
     cat = [r.category or "?" for r in records]
     comp = [COMPLETENESS.get(c, float("nan")) for c in cat]
     ok = [i for i, c in enumerate(comp) if not math.isnan(c)]
-    out["spearman_completeness"] = _r(spearman(scores[ok], [comp[i] for i in ok]))
+    out["spearman_completeness_by_category"] = _r(spearman(scores[ok], [comp[i] for i in ok]))
+    judged = [i for i, r in enumerate(records) if not math.isnan(r.completeness)]
+    out["spearman_completeness"] = _r(spearman(scores[judged], [records[i].completeness for i in judged]))
     by = defaultdict(list)
     for i, c in enumerate(cat):
         by[c].append(i)
