@@ -21,8 +21,8 @@ as the comparison set and the graded one excluded by index — without a databas
 
 Targets: AUC(correct vs random other answers) >= 0.97, AUC(correct vs the nearest question's
 answer) >= 0.9 (see grading_cases.json: since issue 14 the grade is bank-independent and the
-nearest question often shares points), Spearman(score, completeness) >= 0.85, no junk above 10. Figures are printed (`-s`) and recorded as junit
-properties; a miss lists the cases behind it.
+nearest question often shares points), Spearman(score, completeness) >= 0.85, no junk above 10.
+Figures are printed (`-s`) and recorded as junit properties; a miss lists the cases behind it.
 
 Printed, not asserted: the same correct and neighbouring-question cases graded with the
 candidate's source file left out of the comparison set ("unseen source"). As specified above a
