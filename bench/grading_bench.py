@@ -146,7 +146,8 @@ def _child(phase: str, db: Path, limit: int | None) -> dict[str, Any]:
                                   for k in times}
     out["peak_rss_mb"] = round(maxrss_mb(), 1)
     out["vm_hwm_mb"] = status_mb("VmHWM")
-    out["cached_vectors"] = store.conn.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0]
+    with store.tx.read() as conn:  # a benchmark may look at the table directly
+        out["cached_vectors"] = conn.exec_driver_sql("SELECT COUNT(*) FROM embeddings").scalar()
     store.close()
     return out
 

@@ -12,8 +12,9 @@ import typer
 from rich.markup import escape
 
 from ..errors import CoachError, InvalidInput
-from ..study import display
+from ..study import display, feedback
 from ..study.bank_grading import BankGrader
+from ..study.calibration import Label
 from ..study.drill import DrillOptions, Session, propose
 from ..study.grading import Grade, Status
 from ..study.scheduler import Rating
@@ -23,22 +24,22 @@ _MARK = {Status.covered: "[green]✓ covered[/green]", Status.partial: "[yellow]
          Status.missing: "[red]✗ missing[/red]"}
 
 
-def grade_json(question_id: str, g: Grade) -> dict[str, Any]:
-    return {
-        "question_id": question_id, "score": g.score, "relevance": round(g.relevance, 3),
-        "coverage": round(g.coverage, 3), "flags": g.flags,
-        "key_points": [{"text": p.text, "status": p.status.value, "similarity": round(p.similarity, 3),
-                        "evidence": p.evidence, "evidence_start": p.evidence_start,
-                        "evidence_end": p.evidence_end} for p in g.points],
-    }
+_LABEL = {Label.correct: "green", Label.partial: "yellow", Label.incorrect: "red", Label.off_topic: "red"}
 
 
 def print_grade(g: Grade, script: str) -> None:
     flags = f"  [dim]({', '.join(g.flags)})[/dim]" if g.flags else ""
-    out.print(f"[bold]Score {g.score}/100[/bold]{flags}", markup=True)
+    colour = _LABEL[g.label]
+    out.print(f"[bold]Score {g.score}/100[/bold]  [{colour}]{g.label}[/{colour}]: {escape(g.reason)}{flags}", markup=True)
+    if g.veto is not None:
+        other = display.answer_text(g.veto.question, script).text
+        out.print(f"  [dim]This reads as an answer to[/dim] {escape(other)} [dim]({g.veto.question_id})[/dim]", markup=True)
     for p in g.points:
         ev = f"  [dim]← “{escape(p.evidence)}”[/dim]" if p.evidence else ""
-        out.print(f"  {_MARK[p.status]}  {escape(display.answer_text(p.text, script).text)}{ev}", markup=True)
+        out.print(f"  {_MARK[p.status]}  {escape(feedback.point_text(p, script))}{ev}", markup=True)
+    gaps = feedback.missed(g, script)
+    if gaps and g.veto is None and g.label is not Label.correct:
+        out.print("[bold]To study[/bold]: " + escape(" · ".join(gaps)), markup=True)
 
 
 def print_reference(store: Any, question_id: str, script: str) -> None:
@@ -89,7 +90,7 @@ def grade(
         qid = store.question(question).question_id
         g = grader.grade(qid, text)
         if as_json:
-            emit_json(grade_json(qid, g))
+            emit_json(feedback.grade_json(qid, g, store.setting("script"), grader.refs[qid].answers))
             return
         script = store.setting("script")
         print_grade(g, script)
@@ -119,7 +120,7 @@ def _grade_batch(grader: BankGrader, path: Path, as_json: bool) -> None:
     for n, obj in rows:
         try:
             qid = grader.store.question(obj["question"]).question_id
-            result = grade_json(qid, grader.grade(qid, obj["answer"]))
+            result = feedback.grade_json(qid, grader.grade(qid, obj["answer"]))
         except CoachError as e:
             result = {"question_id": obj["question"], "error": str(e), "line": n}
         if "id" in obj:

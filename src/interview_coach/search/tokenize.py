@@ -20,7 +20,7 @@ import threading
 import unicodedata
 import warnings
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from interview_coach.text.lang import cjk_count
 from interview_coach.text.script import to_simplified
@@ -155,3 +155,22 @@ def tokens(text: str) -> list[str]:
 def script_class(text: str) -> ScriptClass:
     """`zh` when the text has at least two CJK characters, else `en`."""
     return "zh" if cjk_count(text) >= 2 else "en"
+
+
+_pos: Any = None
+
+
+def tagged(text: str) -> list[tuple[str, str]]:
+    """jieba's words of already-folded Chinese text with their part-of-speech flags
+    ("v" verb, "n" noun, "uj" 的, …), from the same private dictionary; loaded on first use."""
+    global _pos
+    if not text:
+        return []
+    if _pos is None:
+        base = _tokenizer()  # takes the lock itself
+        with _lock:
+            if _pos is None:
+                import jieba.posseg as posseg
+
+                _pos = posseg.POSTokenizer(base)
+    return [(p.word, p.flag) for p in _pos.cut(text)]

@@ -13,6 +13,7 @@ QUESTION_MODEL = "e5"  # matches an answer to the question it answers (query/pas
 
 
 def reference_of(q: QuestionView) -> Reference:
+    """Every wording of the question (items, translations) and every reference answer."""
     questions: list[str] = []
     answers: list[str] = []
     for it in q.items:
@@ -21,7 +22,7 @@ def reference_of(q: QuestionView) -> Reference:
                 questions.append(text)
         if it.answer and it.answer not in answers:
             answers.append(it.answer)
-    return Reference(questions, answers)
+    return Reference(questions, answers, q.question_id)
 
 
 class BankGrader:
@@ -34,13 +35,10 @@ class BankGrader:
         self.order = [q.question_id for q in views]
         self.embedder = Embedder([registry.load(SENTENCE_MODEL), registry.load(QUESTION_MODEL)], store)
         self.grader = Grader(self.embedder, [self.refs[q] for q in self.order])
-        # the grader keeps only questions with answers in its comparison set, in this order
-        answered = [q for q in self.order if self.refs[q].answers]
-        self._index = {q: i for i, q in enumerate(answered)}
 
     def grade(self, question_id: str, answer: str) -> Grade:
         qid = self.store.question(question_id).question_id
         ref = self.refs.get(qid)
         if ref is None or not ref.answers:
             raise InvalidInput([f"question {qid} has no reference answer in the bank to grade against"])
-        return self.grader.grade(ref, answer, exclude=self._index.get(qid))
+        return self.grader.grade(ref, answer, exclude=self.grader.rivals.index(qid))

@@ -20,6 +20,7 @@ _URL = re.compile(r"https?://\S+")
 _TAG = re.compile(r"<[^>]+>")
 _BOLD_LEAD = re.compile(r"^\*\*([^*]{1,60}?)\*\*\s*[:：]?\s*|^([^:：]{1,30})(?:：|:\s)")
 _SENTENCE = re.compile(r"(?<=[。！？!?；;])\s*|(?<=[.])\s+(?=[A-Z\u4e00-\u9fff])")
+_SENTENCE_NO_SEMICOLON = re.compile(r"(?<=[。！？!?])\s*|(?<=[.])\s+(?=[A-Z\u4e00-\u9fff])")
 _CLAUSE = re.compile(r"(?<=[，,：:])\s*")
 _MARKS = re.compile(r"\*\*|__|`")
 _SOURCE_LINE = re.compile(r"^(?:圖片來源|图片来源|image source|source|來源|来源|閱讀|阅读|read (?:this|more))", re.I)
@@ -33,6 +34,7 @@ class Span:
     start: int  # offsets into the original string
     end: int
     lead: str | None = None  # a bold lead term ("**Generator:** …")
+    heading: bool = False  # the line is a Markdown heading (a title, not a claim)
 
 
 def weight(text: str) -> int:
@@ -100,8 +102,10 @@ def _pieces(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     return out
 
 
-def split(text: str, min_weight: int = 4, clauses: bool = False) -> list[Span]:
-    """Units of an answer, in order. `clauses` also offers the clauses of long sentences."""
+def split(text: str, min_weight: int = 4, clauses: bool = False, semicolons: bool = True) -> list[Span]:
+    """Units of an answer, in order. `clauses` also offers the clauses of long sentences;
+    `semicolons=False` keeps the parts of a sentence joined by semicolons together."""
+    sentence = _SENTENCE if semicolons else _SENTENCE_NO_SEMICOLON
     spans: list[Span] = []
     offset = 0
     for raw in text.splitlines(keepends=True):
@@ -111,6 +115,7 @@ def split(text: str, min_weight: int = 4, clauses: bool = False) -> list[Span]:
         if not body or _SOURCE_LINE.match(body) or _is_label(body):
             continue
         lead = None
+        heading = bool(_HEADING.match(raw))
         stripped = raw.strip()
         listed = _LIST.match(stripped)
         m = _BOLD_LEAD.match(stripped[listed.end():] if listed else stripped)
@@ -120,18 +125,18 @@ def split(text: str, min_weight: int = 4, clauses: bool = False) -> list[Span]:
         def span(a: int, b: int, base: int = line_start, where: list[int] = where) -> tuple[int, int]:
             return base + where[a], base + where[b - 1] + 1
 
-        for a, b in _pieces(body, _SENTENCE):
+        for a, b in _pieces(body, sentence):
             a, b = _strip(body, a, b)
             sent = body[a:b]
             if weight(sent) < min_weight:
                 continue
-            spans.append(Span(sent, *span(a, b), lead))
+            spans.append(Span(sent, *span(a, b), lead, heading))
             if clauses and len(sent) > LONG:
                 for c, d in _pieces(sent, _CLAUSE):
                     c, d = _strip(sent, c, d)
                     part = sent[c:d]
                     if weight(part) >= min_weight and part != sent:
-                        spans.append(Span(part, *span(a + c, a + d), lead))
+                        spans.append(Span(part, *span(a + c, a + d), lead, heading))
     return spans
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from ..bank.store import QuestionView, Store
 from ..export.jsonl import item_record
 from ..search.engine import Hit
-from ..study import display
+from ..study import display, feedback
 from ..study.grading import Grade
 from ..study.scheduler import CardState, ReviewEntry
 from .render import query_spans
@@ -124,14 +124,8 @@ def history_json(entries: list[ReviewEntry]) -> list[dict[str, Any]]:
              "answer": e.answer, "duration_ms": e.duration_ms} for e in entries]
 
 
-def grade_json(question_id: str, g: Grade) -> dict[str, Any]:
-    return {
-        "question_id": question_id, "score": g.score, "relevance": round(g.relevance, 3),
-        "coverage": round(g.coverage, 3), "flags": list(g.flags),
-        "key_points": [{"text": p.text, "status": p.status.value, "credit": round(p.credit, 3),
-                        "similarity": round(p.similarity, 3), "evidence": p.evidence,
-                        "evidence_start": p.evidence_start, "evidence_end": p.evidence_end} for p in g.points],
-    }
+def grade_json(question_id: str, g: Grade, script: str = "en") -> dict[str, Any]:
+    return feedback.grade_json(question_id, g, script)
 
 
 def hit_json(h: Hit, title: str | None = None, query: str | None = None) -> dict[str, Any]:

@@ -50,13 +50,14 @@ def grade_answer(st: UserState, question_id: str, answer: str) -> dict[str, Any]
     with st.bank() as store:
         qid = store.question(question_id).question_id
         stamp = st.stamp
+        script = store.setting("script")
     if len(answer) > MAX_ANSWER:
         raise InvalidInput([f"the answer is longer than {MAX_ANSWER} characters"])
     if not answer.strip():
         return {"question_id": qid, "grade": None, "proposed": propose(None).name}
     g = st.grader.grade(qid, answer, stamp)
     proposed = propose(g.score)  # type: ignore[arg-type]  # Grade.score is a float (one decimal)
-    return {"question_id": qid, "grade": grade_json(qid, g), "proposed": proposed.name}
+    return {"question_id": qid, "grade": grade_json(qid, g, script), "proposed": proposed.name}
 
 
 def rate(st: UserState, question_id: str, rating: Rating, score: float | None, answer: str | None,
