@@ -25,6 +25,7 @@ import numpy as np
 
 from ..bank.store import QuestionView, Store
 from ..providers import registry
+from ..providers.base import EmbeddingModel
 from ..search import vectors
 from ..search.corpus import variants
 from .taxonomy import Taxonomy, load
@@ -65,13 +66,25 @@ def text_hash(q: QuestionView) -> str:
     return h.hexdigest()
 
 
+_TOPIC_VECTORS: dict[tuple[str, str], np.ndarray] = {}
+
+
+def topic_matrix(model: EmbeddingModel, tax: Taxonomy) -> np.ndarray:
+    """The topics' description vectors under `model` (embedded once per process: 131 texts cost e5 ~3 s)."""
+    texts = [t.embed_text() for t in tax]
+    key = (model.model_id, hashlib.sha1("\0".join(texts).encode()).hexdigest())
+    if key not in _TOPIC_VECTORS:
+        _TOPIC_VECTORS[key] = model.embed(texts, "passage")
+    return _TOPIC_VECTORS[key]
+
+
 class Tagger:
     def __init__(self, store: Store, tax: Taxonomy | None = None) -> None:
         self.store = store
         self.tax = tax or load()
         self.model = registry.load(MODEL)
         self.ids = list(self.tax.order)
-        self.topic_vectors = vectors.ensure(store, self.model, [t.embed_text() for t in self.tax], "passage")
+        self.topic_vectors = topic_matrix(self.model, self.tax)
 
     def scores(self, q: QuestionView, qvecs: np.ndarray | None = None) -> dict[str, float]:
         texts = question_texts(q)
