@@ -36,7 +36,7 @@ _HEADINGS: list[tuple[Kind, re.Pattern[str]]] = [
                         r"职责|职位概述|概述|职位描述|岗位描述|工作内容|实习内容|岗位方向|职位亮点|工作描述|主要工作|岗位说明")),
 ]
 
-_PREFER = re.compile(r"\b(a plus|plus|bonus|preferred|preferably|nice to have|nice-to-have|ideally|advantage|advantageous|"
+_PREFER = re.compile(r"\b(a plus|plus|bonus|preferred|nice to have|nice-to-have|advantage|advantageous|"
                      r"desirable|would be great|would be nice|optional|is a benefit|not required|not mandatory)\b|"
                      r"优先|加分|者佳|为佳|更佳|尤佳|更好")
 _MUST = re.compile(r"\b(must|required|require|requires|mandatory|essential|strong|solid|proficien\w*|expert\w*|deep|"
@@ -59,7 +59,7 @@ class Line:
     text: str  # cleaned text (no bullets or Markdown emphasis)
     kind: Kind
     must: bool  # carries a must cue (required, 熟悉, 要求 …)
-    nice: bool  # carries a nice-to-have cue (preferred, plus, 优先, 加分 …)
+    nice: bool  # carries a nice-to-have cue (preferred, plus, 优先, 加分, 者佳 …): it wins over must cues
     heading: bool = False
 
 

@@ -32,6 +32,8 @@ FEEDBACK_MINUTES = 1.0  # grading, feedback or a follow-up, per question
 PACE_MIN, PACE_MAX = 1.5, 8.0
 PACE_REVIEWS = 5  # answered reviews needed before the user's median pace is used
 NEAR_DUPLICATE_E5 = 0.965  # e5's squeezed scale: pairs above this read as the same question (seed banks)
+NEAR_DUPLICATE_E5_SHARED = 0.9  # ... for two questions sharing a topic, when only e5 vectors are at hand
+NEAR_DUPLICATE_MEAN_SHARED = 0.73  # mean e5/USE cosine of two questions sharing a topic
 MAX_CHECKS = 2  # questions from strong topics, as a check
 PER_TOPIC_CAP = 3  # at most this many main questions from one topic while others wait
 
@@ -76,32 +78,38 @@ def pace(store: Store) -> float:
 
 
 class _Dedup:
-    """Near-duplicate test on cached question vectors (USE if the search index cached them, else e5)."""
+    """Near-duplicate test on cached question vectors: e5 (tagging embeds every question with it) and,
+    when the search index cached them, USE. Two questions are near-duplicates when USE says so on its
+    own (the grader's threshold), or when they share a topic and the mean cosine is high — the same
+    question in two languages that linking left apart lands there (0.73–0.75 on the sample bank)."""
 
-    def __init__(self, store: Store, texts: dict[str, str]) -> None:
-        self.texts = texts
+    def __init__(self, store: Store, texts: dict[str, str], topics: dict[str, set[str]]) -> None:
+        self.topics = topics
+        ids = list(texts)
+        e5 = registry.load(tagging.MODEL)
+        mat = vectors.ensure(store, e5, [texts[q] for q in ids], "passage") if ids else np.zeros((0, 1))
+        self.e5 = {q: mat[i] for i, q in enumerate(ids)}
         use = registry.load("use")
         hashes = {q: vectors.text_hash(t) for q, t in texts.items()}
         cached = store.cached_vectors(use.model_id, list(set(hashes.values())))
-        if all(h in cached for h in hashes.values()):
-            self.vec = {q: cached[h] for q, h in hashes.items()}
-            self.threshold = DUPLICATE_QUESTION
-        else:
-            e5 = registry.load(tagging.MODEL)
-            ids = list(texts)
-            mat = vectors.ensure(store, e5, [texts[q] for q in ids], "passage") if ids else np.zeros((0, 1))
-            self.vec = {q: mat[i] for i, q in enumerate(ids)}
-            self.threshold = NEAR_DUPLICATE_E5
-        self.chosen: list[np.ndarray] = []
+        self.use = {q: cached[h] for q, h in hashes.items() if h in cached} if len(cached) == len(set(hashes.values())) \
+            else None
+        self.chosen: list[str] = []
+
+    def same(self, a: str, b: str) -> bool:
+        shared = bool(self.topics.get(a, set()) & self.topics.get(b, set()))
+        e = float(self.e5[a] @ self.e5[b])
+        if self.use is None:
+            return e >= NEAR_DUPLICATE_E5 or (shared and e >= NEAR_DUPLICATE_E5_SHARED)
+        u = float(self.use[a] @ self.use[b])
+        return u >= DUPLICATE_QUESTION or (shared and (e + u) / 2 >= NEAR_DUPLICATE_MEAN_SHARED)
 
     def clashes(self, qid: str) -> bool:
-        v = self.vec.get(qid)
-        return v is not None and any(float(v @ c) >= self.threshold for c in self.chosen)
+        return qid in self.e5 and any(self.same(qid, c) for c in self.chosen)
 
     def take(self, qid: str) -> None:
-        v = self.vec.get(qid)
-        if v is not None:
-            self.chosen.append(v)
+        if qid in self.e5:
+            self.chosen.append(qid)
 
 
 def _round_robin(queues: list[list[str]]) -> list[str]:
@@ -168,7 +176,12 @@ def make(store: Store, job: JobRow, minutes: int, now: datetime, *, rm: Readines
     ]
     checks = min(MAX_CHECKS, slots // 4) if strong else 0
     texts = {q: views[q].primary.question for q in answerable}
-    dedup = _Dedup(store, texts)
+    tags_of: dict[str, set[str]] = {}
+    for topic, rows in topic_questions.items():
+        for q, _ in rows:
+            if q in texts:
+                tags_of.setdefault(q, set()).add(topic)
+    dedup = _Dedup(store, texts, tags_of)
     taken: set[str] = set()
     per_topic: dict[str, int] = {}
 

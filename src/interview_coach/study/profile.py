@@ -158,12 +158,10 @@ def probability(c: Candidate, w: dict[str, float]) -> float:
 
 
 def must_have(c: Candidate) -> bool:
-    """A must unless every line naming the topic is preferred (by section or by cue)."""
-    lines = [line for _, line in c.lines]
-    if not lines:
-        return False
-    for line in lines:
-        if line.kind == "prefer" or (line.nice and not line.must) or (line.nice and line.kind != "require"):
+    """A must when some line naming the topic is a duty or a requirement (or the title) without a
+    nice-to-have cue; a topic named only in preferred sections or cued lines is nice-to-have."""
+    for _, line in c.lines:
+        if line.kind == "prefer" or line.nice:
             continue
         if line.kind in ("duty", "require", "intro", "title") or line.must:
             return True

@@ -66,12 +66,29 @@ def _alias_pattern(alias: str) -> tuple[str, bool]:
     folded = fold(alias).strip()
     sensitive = not any(c.islower() for c in folded) and sum(c.isalpha() for c in folded) >= 2 \
         and all(ord(c) < 128 for c in folded)
-    body = re.escape(folded if sensitive else folded.lower()).replace(r"\ ", r"\s*" if not _LATIN.search(folded[:1]) else r"\s?")
+    text = folded if sensitive else folded.lower()
+    parts: list[str] = []
+    for i, c in enumerate(text):
+        if c == " ":
+            parts.append(r"\s?")
+            continue
+        if i and text[i - 1] != " " and (ord(c) < 128) != (ord(text[i - 1]) < 128):
+            parts.append(r"\s?")  # 生成式AI also matches 生成式 AI
+        parts.append(re.escape(c))
+    body = "".join(parts)
     if _LATIN.match(folded[:1]):
         body = r"(?<![A-Za-z0-9])" + body
     if _LATIN.match(folded[-1:]):
         body += r"(?:s|es)?(?![A-Za-z0-9])"
     return body, sensitive
+
+
+_RUNS = re.compile(r"[\x21-\x7e]+|[^\x00-\x7f\s]+")
+
+
+def _anchor(alias: str) -> str:
+    """The longest run of one script in an alias: it must occur in any text the alias matches."""
+    return max(_RUNS.findall(fold(alias).lower()), key=len, default="")
 
 
 class Taxonomy:
@@ -88,7 +105,7 @@ class Taxonomy:
                 body, cs = _alias_pattern(alias)
                 (sensitive if cs else insensitive).append(body)
             # a cheap test first: a topic none of whose anchors occurs in the text cannot match
-            self._anchors[t.id] = tuple({max(fold(a).lower().split(), key=len, default="") for a in t.aliases} - {""})
+            self._anchors[t.id] = tuple({_anchor(a) for a in t.aliases} - {""})
             nots = [re.escape(fold(n).lower()) for n in t.not_]
             self._patterns[t.id] = (
                 re.compile("|".join(insensitive)) if insensitive else None,
