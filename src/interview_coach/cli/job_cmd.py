@@ -167,7 +167,7 @@ def print_readiness(rm: ReadinessMap) -> None:
         for t in rm.gaps:
             out.print(f"  [red]✗[/red] {escape(t.name)}{' (must)' if t.must_have else ''} [dim]({t.topic})[/dim]",
                       markup=True)
-    out.print(f"\n[bold]{rm.overall:.0%}[/bold] overall. {escape(rm.sentence)}", markup=True)
+    out.print(f"\n[bold]{rm.overall:.0%}[/bold] overall readiness. {escape(rm.sentence)}", markup=True)
 
 
 @app.command("readiness")

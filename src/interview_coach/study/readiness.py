@@ -132,12 +132,13 @@ def compute(store: Store, job: JobRow, now: datetime, *, at: datetime | None = N
 
 
 def sentence(overall: float, topics: list[TopicReadiness], when: datetime, dated: bool) -> str:
+    """What the overall figure means, in one sentence (it never starts with the figure itself)."""
     if not topics:
         return "This job has no topics yet, so there is nothing to be ready for: add topics to the job."
-    day = f"on the interview date ({when.date().isoformat()})" if dated else "today (the job has no interview date)"
+    day = f"On the interview date ({when.date().isoformat()})" if dated else "Today (the job has no interview date)"
     gaps = sum(1 for t in topics if t.status == "gap")
-    text = (f"Overall readiness {overall:.0%}: {day}, you would be expected to recall about {overall:.0%} of the core "
-            f"questions (up to {CORE} per topic) of the {len(topics)} topics this job asks for, must-haves counting double")
+    text = (f"{day}, you would be expected to recall about {overall:.0%} of the core questions (up to {CORE} per "
+            f"topic, from your bank) of the {len(topics)} topics this job asks for, must-haves counting double")
     if gaps:
         text += f"; {gaps} topic(s) have no questions in your bank and count as 0"
     return text + "."

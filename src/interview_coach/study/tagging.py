@@ -38,6 +38,8 @@ FLAG = "topics_for"  # meta flag: the content stamp and version the tags were la
 W_QUESTION, W_NESTED, W_SECTION, W_ANSWER, W_SIM = 2.0, 0.7, 0.8, 0.25, 1.0
 MIN_SCORE = 2.2  # a second (third …) tag needs at least this score
 MAX_TAGS = 3
+MANUAL_SCORE = 99.0  # a tag a person added ranks first
+CHILD_FACTOR = 0.8  # a narrower topic's question counts for its broader topic at this share of its score
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,15 +184,28 @@ def topics_of(store: Store, question_id: str) -> list[TagView]:
     return effective(store).get(store.question(question_id).question_id, [])
 
 
-def by_topic(store: Store) -> dict[str, list[tuple[str, float]]]:
-    """Topic -> [(question id, tag score)], strongest first (manual tags count as strongest)."""
-    out: dict[str, list[tuple[str, float]]] = {}
+def by_topic(store: Store, descendants: bool = True) -> dict[str, list[tuple[str, float]]]:
+    """Topic -> [(question id, tag score)], strongest first (manual tags count as strongest). With
+    `descendants`, a topic also holds the questions of its narrower topics (vision-language models
+    are multimodal questions), each at `CHILD_FACTOR` of its score."""
+    out: dict[str, dict[str, float]] = {}
     for qid, tags in effective(store).items():
         for tag in tags:
-            out.setdefault(tag.topic, []).append((qid, 99.0 if tag.score is None else tag.score))
-    for rows in out.values():
-        rows.sort(key=lambda r: (-r[1], r[0]))
-    return out
+            score = MANUAL_SCORE if tag.score is None else tag.score
+            out.setdefault(tag.topic, {})[qid] = max(out.get(tag.topic, {}).get(qid, 0.0), score)
+    if descendants:
+        tax = load()
+        own = {t: dict(qs) for t, qs in out.items()}
+        for topic in list(own):
+            parent = tax.topics[topic].parent if topic in tax.topics else None
+            factor = CHILD_FACTOR
+            while parent is not None:
+                into = out.setdefault(parent, {})
+                for qid, score in own[topic].items():
+                    into[qid] = max(into.get(qid, 0.0), score * factor)
+                parent = tax.topics[parent].parent
+                factor *= CHILD_FACTOR
+    return {t: sorted(qs.items(), key=lambda r: (-r[1], r[0])) for t, qs in out.items()}
 
 
 def edit(store: Store, question_id: str, add: list[str] = (), remove: list[str] = ()) -> list[TagView]:  # type: ignore[assignment]

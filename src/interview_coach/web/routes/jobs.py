@@ -40,9 +40,9 @@ def readiness_of(st: UserState, job_id: int) -> dict[str, Any]:
 
 def readiness_chart(rm: dict[str, Any]) -> Any:
     rows = [(t["name"] + (" ★" if t["must_have"] else ""), t["readiness"],
-             f"{t['readiness']:.0%} · {t['reviewed']}/{t['questions']} reviewed")
+             f"{t['readiness']:.0%} · {t['reviewed']}/{t['questions']}")
             for t in rm["topics"] if t["status"] != "gap"]
-    return charts.meters(rows, title="Forecast recall on the interview date, per topic (★ must-have)")
+    return charts.meters(rows, title="Forecast recall on the interview date, per topic (★ must-have) · reviewed/questions")
 
 
 # -- pages -------------------------------------------------------------------------------------
