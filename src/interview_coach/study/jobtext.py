@@ -23,7 +23,7 @@ _HEADINGS: list[tuple[Kind, re.Pattern[str]]] = [
                           r"extra credit|good to have|加分|优先|更好|加分项|优先条件")),
     ("other", re.compile(r"about (us|the company|the team|[a-z]+$)|benefit|perk|compensation|salary|pay\b|we offer|what we offer|"
                          r"diversity|equal opportunity|location|what to expect|interview process|our people|life at|"
-                         r"why join|why you|culture|values|how to apply|"
+                         r"why join|why you|who we are|culture|values|how to apply|"
                          r"公司介绍|公司简介|福利|待遇|关于我们|薪资|薪酬|工作地点|基本信息|"
                          r"工作时间|联系方式|投递|团队介绍|公司福利|面试流程")),
     ("require", re.compile(r"requirement|qualification|what you (have|bring|need)|what you'?ll need|you have|"
@@ -31,12 +31,13 @@ _HEADINGS: list[tuple[Kind, re.Pattern[str]]] = [
                            r"who you are|must have|must-have|mandatory|minimum|basic|skills|experience|about you|"
                            r"please apply if|you should have|what it takes|we need|"
                            r"任职|要求|资格|条件|技能|我们希望|你需要|你应该")),
-    ("duty", re.compile(r"responsibilit|what you'?ll do|what you will do|you will|you'?ll|in this role|day.to.day|the role|"
+    ("duty", re.compile(r"responsibilit|contribut|what you'?ll work on|your role|what you'?ll be working|"
+                        r"what you'?ll do|what you will do|you will|you'?ll|in this role|day.to.day|the role|"
                         r"role description|job description|description|projects|mission|what you.?ll be doing|your impact|"
                         r"职责|职位概述|概述|职位描述|岗位描述|工作内容|实习内容|岗位方向|职位亮点|工作描述|主要工作|岗位说明")),
 ]
 
-_PREFER = re.compile(r"\b(a plus|plus|bonus|preferred|nice to have|nice-to-have|advantage|advantageous|"
+_PREFER = re.compile(r"\b(a plus|plus|bonus|preferred|ideally|nice to have|nice-to-have|advantage|advantageous|"
                      r"desirable|would be great|would be nice|optional|is a benefit|not required|not mandatory)\b|"
                      r"优先|加分|者佳|为佳|更佳|尤佳|更好")
 _MUST = re.compile(r"\b(must|required|require|requires|mandatory|essential|strong|solid|proficien\w*|expert\w*|deep|"
@@ -142,8 +143,7 @@ def segment(text: str) -> list[Line]:
                 continue
             if _looks_like_heading(piece, clean):
                 found = _heading_kind(clean)
-                if found is not None:
-                    kind = found
+                kind = found if found is not None else "intro"  # an unknown heading: no section kind to inherit
                 lines.append(Line(number, clean, kind, False, False, heading=True))
                 continue
             lower = to_simplified(clean).lower()

@@ -84,32 +84,40 @@ class _Dedup:
     question in two languages that linking left apart lands there (0.73–0.75 on the sample bank)."""
 
     def __init__(self, store: Store, texts: dict[str, str], topics: dict[str, set[str]]) -> None:
+        self.store = store
+        self.texts = texts
         self.topics = topics
-        ids = list(texts)
-        e5 = registry.load(tagging.MODEL)
-        mat = vectors.ensure(store, e5, [texts[q] for q in ids], "passage") if ids else np.zeros((0, 1))
-        self.e5 = {q: mat[i] for i, q in enumerate(ids)}
-        use = registry.load("use")
-        hashes = {q: vectors.text_hash(t) for q, t in texts.items()}
-        cached = store.cached_vectors(use.model_id, list(set(hashes.values())))
-        self.use = {q: cached[h] for q, h in hashes.items() if h in cached} if len(cached) == len(set(hashes.values())) \
-            else None
+        self.e5_model = registry.load(tagging.MODEL)
+        self.use_id = registry.load("use").model_id
+        self.e5: dict[str, np.ndarray] = {}
+        self.use: dict[str, np.ndarray | None] = {}
         self.chosen: list[str] = []
+
+    def _load(self, qid: str) -> None:
+        """Vectors of one question, read when it is first considered (a plan looks at few questions)."""
+        if qid in self.e5:
+            return
+        text = self.texts[qid]
+        self.e5[qid] = vectors.ensure(self.store, self.e5_model, [text], "passage")[0]
+        h = vectors.text_hash(text)
+        self.use[qid] = self.store.cached_vectors(self.use_id, [h]).get(h)
 
     def same(self, a: str, b: str) -> bool:
         shared = bool(self.topics.get(a, set()) & self.topics.get(b, set()))
         e = float(self.e5[a] @ self.e5[b])
-        if self.use is None:
+        ua, ub = self.use[a], self.use[b]
+        if ua is None or ub is None:
             return e >= NEAR_DUPLICATE_E5 or (shared and e >= NEAR_DUPLICATE_E5_SHARED)
-        u = float(self.use[a] @ self.use[b])
+        u = float(ua @ ub)
         return u >= DUPLICATE_QUESTION or (shared and (e + u) / 2 >= NEAR_DUPLICATE_MEAN_SHARED)
 
     def clashes(self, qid: str) -> bool:
-        return qid in self.e5 and any(self.same(qid, c) for c in self.chosen)
+        self._load(qid)
+        return any(self.same(qid, c) for c in self.chosen)
 
     def take(self, qid: str) -> None:
-        if qid in self.e5:
-            self.chosen.append(qid)
+        self._load(qid)
+        self.chosen.append(qid)
 
 
 def _round_robin(queues: list[list[str]]) -> list[str]:
@@ -138,7 +146,7 @@ def make(store: Store, job: JobRow, minutes: int, now: datetime, *, rm: Readines
     plan = Plan(job.id, minutes, per_q, [], gaps=[t.topic for t in rm.gaps])
     by_topic = {t.topic: t for t in rm.topics}
     wanted = {q for t in rm.topics for q, _ in topic_questions.get(t.topic, [])}
-    views = {q.question_id: q for q in store.questions() if q.question_id in wanted}
+    views = {q.question_id: q for q in store.questions_by_ids(sorted(wanted))}
     answerable = {q for q, v in views.items() if any(it.answer for it in v.items)}
     if not rm.topics:
         plan.notes.append("the job has no topics: add some with `coach job edit`")

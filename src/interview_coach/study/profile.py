@@ -84,13 +84,16 @@ class Candidate:
             math.log1p(self.nested),
             self.sim,
             float(core + h["prefer"] == 0),  # seen only by similarity (or only in other sections)
+            float(core + h["prefer"] == 0) * self.sim,  # ... and then how similar: the only evidence left
         ]
 
 
-FEATURES = ["bias", "alias_core", "alias_prefer", "alias_other", "in_title", "nested", "similarity", "no_alias"]
+FEATURES = ["bias", "alias_core", "alias_prefer", "alias_other", "in_title", "nested", "similarity", "no_alias",
+            "no_alias_similarity"]
 # Used until bench/fit_profile.py has written fitted weights (see profile_weights.json).
 DEFAULT_WEIGHTS = {"bias": -3.0, "alias_core": 5.0, "alias_prefer": 4.5, "alias_other": 0.5, "in_title": 1.0,
-                   "nested": 0.5, "similarity": 0.0, "no_alias": 0.0, "threshold": 0.5, "line_sim_floor": 0.45,
+                   "nested": 0.5, "similarity": 0.0, "no_alias": 0.0,
+                   "no_alias_similarity": 0.0, "threshold": 0.5, "line_sim_floor": 0.45,
                    "unmatched_sim": 0.45}
 
 

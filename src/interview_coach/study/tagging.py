@@ -20,6 +20,7 @@ import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -58,8 +59,16 @@ def question_texts(q: QuestionView) -> list[str]:
     return seen
 
 
+@lru_cache(maxsize=1)
+def method_stamp() -> str:
+    """The tagger version and the taxonomy's content: editing either re-tags every question."""
+    tax = load()
+    data = "\0".join(f"{t.id}\1{t.embed_text()}\1{'|'.join(t.aliases)}\1{'|'.join(t.not_)}" for t in tax)
+    return VERSION + ":" + hashlib.sha1(data.encode()).hexdigest()[:12]
+
+
 def text_hash(q: QuestionView) -> str:
-    h = hashlib.sha1(VERSION.encode())
+    h = hashlib.sha1(method_stamp().encode())
     for t in question_texts(q):
         h.update(b"\0q" + t.encode())
     for it in q.items:
@@ -134,7 +143,7 @@ class Tagger:
 
 
 def _stamp(store: Store) -> str:
-    return f"{VERSION}:{store.content_stamp()}"
+    return f"{method_stamp()}:{store.content_stamp()}"
 
 
 def ensure(store: Store, progress: Callable[[int, int], None] | None = None, only: list[str] | None = None) -> int:
