@@ -103,6 +103,11 @@ def get_question(conn: Connection, ident: str) -> QuestionView:
     return QuestionView(qid, [item_from_row(r) for r in rows])
 
 
+def answered_questions(conn: Connection) -> set[str]:
+    """Ids of the canonical questions at least one item of which has an answer."""
+    return {str(q) for q in conn.execute(select(items.c.question_id).where(items.c.answer.is_not(None)).distinct()).scalars()}
+
+
 def questions_by_ids(conn: Connection, ids: list[str]) -> list[QuestionView]:
     """The canonical questions with these ids (unknown ids are skipped), in bank order."""
     grouped: dict[str, list[Item]] = {}

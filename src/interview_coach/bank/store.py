@@ -146,6 +146,10 @@ class Store:
     def questions(self, filters: Filters | None = None) -> list[QuestionView]:
         return self._read(catalog.list_questions, filters)  # type: ignore[no-any-return]
 
+    def answered_questions(self) -> set[str]:
+        """Ids of the canonical questions that have at least one answer (one query)."""
+        return self._read(catalog.answered_questions)  # type: ignore[no-any-return]
+
     def questions_by_ids(self, ids: Sequence[str]) -> list[QuestionView]:
         """The canonical questions with these ids, in bank order (unknown ids skipped)."""
         return self._read(catalog.questions_by_ids, list(ids))  # type: ignore[no-any-return]

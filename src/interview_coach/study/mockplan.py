@@ -77,13 +77,26 @@ def pace(store: Store) -> float:
     return round(answer + FEEDBACK_MINUTES, 1)
 
 
+class _Texts(dict[str, str]):
+    """A question's text, read from the bank when first asked for (a plan looks at few questions)."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+
+    def __missing__(self, qid: str) -> str:
+        text = self.store.question(qid).primary.question
+        self[qid] = text
+        return text
+
+
 class _Dedup:
     """Near-duplicate test on cached question vectors: e5 (tagging embeds every question with it) and,
     when the search index cached them, USE. Two questions are near-duplicates when USE says so on its
     own (the grader's threshold), or when they share a topic and the mean cosine is high — the same
     question in two languages that linking left apart lands there (0.73–0.75 on the sample bank)."""
 
-    def __init__(self, store: Store, texts: dict[str, str], topics: dict[str, set[str]]) -> None:
+    def __init__(self, store: Store, texts: _Texts, topics: dict[str, set[str]]) -> None:
         self.store = store
         self.texts = texts
         self.topics = topics
@@ -146,8 +159,7 @@ def make(store: Store, job: JobRow, minutes: int, now: datetime, *, rm: Readines
     plan = Plan(job.id, minutes, per_q, [], gaps=[t.topic for t in rm.gaps])
     by_topic = {t.topic: t for t in rm.topics}
     wanted = {q for t in rm.topics for q, _ in topic_questions.get(t.topic, [])}
-    views = {q.question_id: q for q in store.questions_by_ids(sorted(wanted))}
-    answerable = {q for q, v in views.items() if any(it.answer for it in v.items)}
+    answerable = wanted & store.answered_questions()
     if not rm.topics:
         plan.notes.append("the job has no topics: add some with `coach job edit`")
         return plan
@@ -166,7 +178,8 @@ def make(store: Store, job: JobRow, minutes: int, now: datetime, *, rm: Readines
 
     def weakest_first(topic: str) -> list[str]:
         qs = [q for q, _ in topic_questions.get(topic, []) if q in answerable]
-        return sorted(qs, key=lambda q: (forecast(q), qs.index(q)))
+        order = {q: i for i, q in enumerate(qs)}
+        return sorted(qs, key=lambda q: (forecast(q), order[q]))
 
     order = sorted(rm.topics, key=lambda t: (t.readiness, not t.must_have))
     weak_must = [t.topic for t in order if t.must_have and t.status in ("weak", "fair") and t.questions]
@@ -183,11 +196,11 @@ def make(store: Store, job: JobRow, minutes: int, now: datetime, *, rm: Readines
         ("weak nice-to-have", _round_robin([weakest_first(t) for t in weak_nice])),
     ]
     checks = min(MAX_CHECKS, slots // 4) if strong else 0
-    texts = {q: views[q].primary.question for q in answerable}
+    texts = _Texts(store)
     tags_of: dict[str, set[str]] = {}
     for topic, rows in topic_questions.items():
         for q, _ in rows:
-            if q in texts:
+            if q in answerable:
                 tags_of.setdefault(q, set()).add(topic)
     dedup = _Dedup(store, texts, tags_of)
     taken: set[str] = set()

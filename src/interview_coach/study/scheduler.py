@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum
+from functools import lru_cache
 
 import fsrs
 
@@ -115,6 +116,7 @@ class ReviewEntry:
             raise ValueError(f"duration_ms must not be negative, got {self.duration_ms}")
 
 
+@lru_cache(maxsize=8)
 def _scheduler(retention: float) -> fsrs.Scheduler:
     # Default FSRS-6 parameters and (re)learning steps (1 min, 10 min / 10 min); fuzz off (see above).
     return fsrs.Scheduler(desired_retention=check_retention(retention), enable_fuzzing=False)
