@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEMO_HOME ?= .coach-demo
 DEMO_PORT ?= 8000
 
-.PHONY: install system-deps demo test lint bench clean
+.PHONY: install system-deps demo test test-sqlite lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -33,10 +33,18 @@ demo: install
 	@echo "Starting the web UI at http://127.0.0.1:$(DEMO_PORT)/ (Ctrl+C stops it)"
 	INTERVIEW_COACH_HOME=$(DEMO_HOME) $(BIN)/coach serve --port $(DEMO_PORT)
 
+# The suite runs twice: on SQLite files, then on PostgreSQL (each test in a fresh database made
+# from a template and dropped; COACH_TEST_PG names the server, default the local one, trust auth).
+COACH_TEST_PG ?= postgresql://postgres@127.0.0.1:5432
+
 test: install system-deps
 	$(BIN)/lint-imports
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy src
+	$(BIN)/pytest
+	COACH_TEST_DB=$(COACH_TEST_PG) $(BIN)/pytest
+
+test-sqlite: install
 	$(BIN)/pytest
 
 lint: install

@@ -77,6 +77,18 @@ def client(app: FastAPI) -> Iterator[TestClient]:
         yield c
 
 
+def all_routes(app: FastAPI) -> list[tuple[str, frozenset[str]]]:
+    """(path, methods) of every route the app serves, routers included (FastAPI keeps included
+    routers as lazy wrappers: their routes are listed through them)."""
+    out = []
+    for r in app.routes:
+        if type(r).__name__ == "_IncludedRouter":
+            out += [(c.path, frozenset(c.methods)) for c in r.effective_candidates()]  # type: ignore[attr-defined]
+        elif isinstance(getattr(r, "methods", None), set):
+            out.append((r.path, frozenset(r.methods)))  # type: ignore[attr-defined]
+    return sorted(out, key=lambda x: (x[0], sorted(x[1])))
+
+
 def csrf_of(html: str) -> str:
     m = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert m, "page has no CSRF field"

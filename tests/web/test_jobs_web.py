@@ -93,15 +93,18 @@ def test_users_see_only_their_own_jobs_and_sessions(bank_db: str) -> None:
         assert r.status_code == 200, r.text
         return {**H, "X-CSRF-Token": r.json()["csrf_token"]}
 
-    with TestClient(app, base_url=BASE) as ann, TestClient(app, base_url=BASE) as bob:
-        ha = sign_in(ann, "ann", "correct horse battery staple 1")
-        hb = sign_in(bob, "bob", "correct horse battery staple 2")
-        job = ann.post("/api/jobs", json={"description": JD}, headers=ha).json()
-        sid = ann.post("/api/mock", json={"job_id": job["id"], "minutes": 4}, headers=ha).json()["session_id"]
-        assert bob.get("/api/jobs", headers=hb).json() == []
+    with TestClient(app, base_url=BASE) as c:
+        ha = sign_in(c, "ann", "correct horse battery staple 1")
+        job = c.post("/api/jobs", json={"description": JD}, headers=ha).json()
+        sid = c.post("/api/mock", json={"job_id": job["id"], "minutes": 4}, headers=ha).json()["session_id"]
+        c.cookies.clear()
+        hb = sign_in(c, "bob", "correct horse battery staple 2")
+        assert c.get("/api/jobs", headers=hb).json() == []
         for path in (f"/api/jobs/{job['id']}", f"/api/jobs/{job['id']}/readiness", f"/api/mock/{sid}",
                      f"/api/mock/{sid}/report", f"/jobs/{job['id']}", f"/mock/{sid}/report"):
-            assert bob.get(path, headers=hb).status_code == 404, path
-        assert bob.post("/api/mock", json={"job_id": job["id"]}, headers=hb).status_code == 404
-        assert bob.delete(f"/api/jobs/{job['id']}", headers=hb).status_code == 404
-        assert ann.get(f"/api/jobs/{job['id']}", headers=ha).status_code == 200
+            assert c.get(path, headers=hb).status_code == 404, path
+        assert c.post("/api/mock", json={"job_id": job["id"]}, headers=hb).status_code == 404
+        assert c.delete(f"/api/jobs/{job['id']}", headers=hb).status_code == 404
+        c.cookies.clear()
+        ha = sign_in(c, "ann", "correct horse battery staple 1")
+        assert c.get(f"/api/jobs/{job['id']}", headers=ha).status_code == 200

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, select, update
 
 from . import meta
 from .catalog import list_items
 from .database import upsert, utcnow
-from .schema import ATTACHMENTS, items, link_decisions, question_keys, questions
+from .schema import ATTACHMENTS, items, link_decisions, question_keys
 from .sync import add_keys, collect_orphans, keys_of, new_question
 
 
@@ -26,22 +27,27 @@ def decide(conn: Connection, pairs: list[tuple[str, str]], decision: str) -> Non
     meta.items_changed(conn)
 
 
-def question_created(conn: Connection) -> dict[str, str]:
-    return {str(qid): str(at) for qid, at in conn.execute(select(questions.c.id, questions.c.created_at))}
-
-
 def assign(conn: Connection, groups: list[list[str]], old_q: dict[str, str]) -> tuple[int, int, int]:
     """Give each group of item ids one canonical question: the id most of its items already
-    had (oldest first on ties), else a new one. Attachments (reviews) of ids that no longer
-    name a group follow most of their items. Returns (questions before, after, merged)."""
-    created = question_created(conn)
+    had (see the tie-break below), else a new one. `old_q` lists the items in bank order.
+    Attachments (reviews) of ids that no longer name a group follow most of their items.
+    Returns (questions before, after, merged)."""
+    attached: set[str] = set()  # questions that carry someone's reviews (or other attachments)
+    for table in ATTACHMENTS:
+        rows: list[Any] = list(conn.execute(select(table.c.question_id).distinct()).scalars())
+        attached.update(str(v) for v in rows)
+    first: dict[str, int] = {}  # each old id's first item in bank order (`old_q` is in bank order)
+    for k, q in enumerate(old_q.values()):
+        first.setdefault(q, k)
     taken: set[str] = set()
     new_q: dict[str, str] = {}
     for members in sorted(groups, key=lambda m: (-len(m), min(m))):
         counts: dict[str, int] = defaultdict(int)
         for m in members:
             counts[old_q[m]] += 1
-        ranked = sorted(counts, key=lambda q: (-counts[q], created.get(q, ""), q))
+        # the id most members have; on a tie the one someone has studied, then the first in bank
+        # order — never the clock, so the same files give the same ids in every bank
+        ranked = sorted(counts, key=lambda q: (-counts[q], q not in attached, first.get(q, 0), q))
         qid = next((q for q in ranked if q not in taken), None)
         if qid is None:
             qid = new_question(conn, f"split\0{min(members)}")

@@ -52,11 +52,18 @@ class ReviewLog:
                               r["duration_ms"]) for r in rows]
 
     def add(self, question_id: str, rating: int, reviewed_at: str, score: float | None, answer: str | None,
-            duration_ms: int | None) -> int:
+            duration_ms: int | None, client_key: str | None = None) -> int:
         with self.tx.write() as c:
             return int(c.execute(insert(reviews).values(
                 user_id=self.user_id, question_id=question_id, rating=rating, reviewed_at=reviewed_at, score=score,
-                answer=answer, duration_ms=duration_ms).returning(reviews.c.id)).scalar_one())
+                answer=answer, duration_ms=duration_ms, client_key=client_key).returning(reviews.c.id)).scalar_one())
+
+    def by_client_key(self, client_key: str) -> ReviewRow | None:
+        """The review a client already sent under this key (a retried request), if any."""
+        with self.tx.read() as c:
+            r = c.execute(select(reviews).where(self._mine(reviews), reviews.c.client_key == client_key)).mappings().first()
+        return None if r is None else ReviewRow(r["id"], r["question_id"], r["rating"], r["reviewed_at"], r["score"],
+                                                r["answer"], r["duration_ms"])
 
     def stamp(self, question_id: str) -> tuple[int, int | None]:
         """(number of reviews, id of the last one) of a question."""

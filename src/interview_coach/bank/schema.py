@@ -215,7 +215,9 @@ reviews = Table(
     Column("score", Float),
     Column("answer", Text),
     Column("duration_ms", Integer),
+    Column("client_key", Text),  # a client's id for the review: a retried request is stored once
     CheckConstraint("rating BETWEEN 1 AND 4", name="reviews_rating"),
+    UniqueConstraint("user_id", "client_key", name="reviews_user_client_key"),
     CheckConstraint("score IS NULL OR score BETWEEN 0 AND 100", name="reviews_score"),
     CheckConstraint("duration_ms IS NULL OR duration_ms >= 0", name="reviews_duration"),
     Index("reviews_user_question", "user_id", "question_id", "reviewed_at"),

@@ -59,6 +59,6 @@ class Session:
         return self.grader.grade(question_id, answer)
 
     def rate(self, question_id: str, rating: Rating, *, score: float | None, answer: str | None,
-             duration_ms: int | None) -> CardState:
+             duration_ms: int | None, client_key: str | None = None) -> CardState:
         return reviews.record(self.store, question_id, rating, self.clock(), score=score,
-                              answer=answer, duration_ms=duration_ms)
+                              answer=answer, duration_ms=duration_ms, client_key=client_key)

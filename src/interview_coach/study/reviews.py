@@ -108,9 +108,12 @@ def record(
     answer: str | None = None,
     duration_ms: int | None = None,
     retention: float | None = None,
+    client_key: str | None = None,
 ) -> CardState:
     """Log a review of `question_id` at `now` and return the card's new state. One transaction.
 
+    `client_key` makes it idempotent: a review already logged under that key (a client retrying
+    a request whose answer it never got) is not logged again; its question's current card is returned.
     Raises NotFound for an unknown question and ValueError for a naive/non-UTC `now` or a
     review earlier than the question's last one (nothing is written then).
     """
@@ -118,10 +121,13 @@ def record(
     r = _retention(store, retention)
     _require_question(store, question_id)
     with store.writing():
+        done = store.reviews.by_client_key(client_key) if client_key else None
+        if done is not None:
+            return _current(store, done.question_id, r) or CardState.new(done.question_id, now)
         before = _current(store, question_id, r) or CardState.new(question_id, now)
         after, entry = review(before, Rating(rating), now, r, score=score, answer=answer, duration_ms=duration_ms)
         last_id = store.reviews.add(entry.question_id, int(entry.rating), _iso(entry.reviewed_at), entry.score,
-                                    entry.answer, entry.duration_ms)
+                                    entry.answer, entry.duration_ms, client_key)
         n, _ = store.reviews.stamp(question_id)
         _save(store, after, n, last_id, r)
     return after

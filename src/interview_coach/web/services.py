@@ -51,6 +51,14 @@ class EngineService:
         self._hits: OrderedDict[tuple[Any, ...], list[Hit]] = OrderedDict()
 
     # -- asking for it -----------------------------------------------------------------------
+    def close(self, timeout: float = 120.0) -> None:
+        """Wait for a build under way (none is started after this until `request` is called again)."""
+        with self._cond:
+            self._wanted = False
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
     def request(self) -> None:
         """Build (or rebuild) soon, in the background; several requests make one build."""
         with self._cond:

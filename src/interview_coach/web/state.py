@@ -56,6 +56,12 @@ class AppState:
         self._cache: dict[Any, Any] = {}
         self._running = 0
         self.setup_code: str | None = None  # team mode, no admin yet: the code `coach serve` prints
+        self.idle()
+
+    def idle(self) -> None:
+        """Close pooled connections (they are opened again when needed): an app that is built
+        but never started, or stopped, holds none."""
+        self.store.tx.engine.dispose()
 
     def start(self) -> None:
         """Start-up (lifespan): warm the services, take jobs."""
@@ -75,7 +81,9 @@ class AppState:
             if self._running:
                 return
         self.jobs.stop()
+        self.engine.close()
         self.grader.close()
+        self.idle()
 
     @contextmanager
     def bank(self, user_id: int | None = None) -> Iterator[Store]:

@@ -50,6 +50,7 @@ def login_page(request: Request, next: str = "/") -> Response:
         return RedirectResponse("/", status_code=303)
     if accounts.needs_setup(st.store):
         return RedirectResponse("/setup", status_code=303)
+    visitor(request)  # a session the browser already has: its form token goes into the page
     return render(request, "login.html", {"next": safe_next(next), "error": None})
 
 

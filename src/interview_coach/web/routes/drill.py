@@ -60,12 +60,12 @@ def grade_answer(st: UserState, question_id: str, answer: str) -> dict[str, Any]
 
 
 def rate(st: UserState, question_id: str, rating: Rating, score: float | None, answer: str | None,
-         duration_ms: int | None) -> dict[str, Any]:
+         duration_ms: int | None, client_key: str | None = None) -> dict[str, Any]:
     with st.bank() as store:
         session = Session(store, DrillOptions(), clock=_now)
         qid = store.question(question_id).question_id
         card = session.rate(qid, rating, score=score, answer=answer or None,  # type: ignore[arg-type]
-                            duration_ms=duration_ms)
+                            duration_ms=duration_ms, client_key=client_key)
     return {"question_id": qid, "rating": rating.name, "card": card_json(card)}
 
 
@@ -188,6 +188,8 @@ class RateIn(BaseModel):
     score: float | None = Field(None, ge=0, le=100, description="the grade the answer got, if any")
     answer: str | None = Field(None, max_length=MAX_ANSWER)
     duration_ms: int | None = Field(None, ge=0)
+    client_key: str | None = Field(None, max_length=64, description="your id for this review: a retried request "
+                                                                      "with the same key is stored once")
 
 
 @api.get("/drill/queue", summary="Questions to drill now: due ones first, then new ones")
@@ -210,4 +212,5 @@ def drill_grade_api(body: GradeIn, st: UserState = Depends(app_state)) -> dict[s
 
 @api.post("/drill/rate", summary="Record a review (stored at once) and return the card's next due date")
 def drill_rate_api(body: RateIn, st: UserState = Depends(app_state)) -> dict[str, Any]:
-    return rate(st, body.question_id, _rating(body.rating), body.score, body.answer, body.duration_ms)
+    return rate(st, body.question_id, _rating(body.rating), body.score, body.answer, body.duration_ms,
+                body.client_key)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ...bank import settings
 from ...errors import InvalidInput
 from ...providers import registry
+from ..auth import RANK
 from ..present import SCRIPTS
 from ..security import safe_next
 from ..state import UserState, app_state
@@ -50,6 +51,9 @@ def update(st: UserState, values: dict[str, str]) -> dict[str, str]:
         raise InvalidInput(problems)
     with st.bank() as store:
         before = store.settings()
+        team = [k for k, v in values.items() if settings.SETTINGS[k].scope == "team" and before[k] != v]
+        if team and RANK[st.user.role] < RANK["editor"]:
+            raise HTTPException(403, f"{', '.join(team)} is the team's setting; only editors and admins change it")
         with store.writing():
             for key, value in values.items():
                 store.set_setting(key, value)

@@ -136,7 +136,9 @@ def upgrade() -> None:
         sa.Column("score", sa.Float),
         sa.Column("answer", sa.Text),
         sa.Column("duration_ms", sa.Integer),
+        sa.Column("client_key", sa.Text),
         sa.CheckConstraint("rating BETWEEN 1 AND 4", name="reviews_rating"),
+        sa.UniqueConstraint("user_id", "client_key", name="reviews_user_client_key"),
         sa.CheckConstraint("score IS NULL OR score BETWEEN 0 AND 100", name="reviews_score"),
         sa.CheckConstraint("duration_ms IS NULL OR duration_ms >= 0", name="reviews_duration"),
     )
