@@ -105,7 +105,9 @@ def get_question(conn: Connection, ident: str) -> QuestionView:
 
 def answered_questions(conn: Connection) -> set[str]:
     """Ids of the canonical questions at least one item of which has an answer."""
-    return {str(q) for q in conn.execute(select(items.c.question_id).where(items.c.answer.is_not(None)).distinct()).scalars()}
+    found: list[Any] = list(conn.execute(select(items.c.question_id).where(items.c.answer.is_not(None)).distinct())
+                            .scalars())
+    return {str(q) for q in found}
 
 
 def questions_by_ids(conn: Connection, ids: list[str]) -> list[QuestionView]:
