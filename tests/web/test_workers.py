@@ -89,6 +89,11 @@ class Worker:
     def kill(self) -> None:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(timeout=10)
+        self._close_pipe()
+
+    def _close_pipe(self) -> None:
+        if self.proc.stderr is not None and not self.proc.stderr.closed:
+            self.proc.stderr.close()  # else it is closed whenever the collector runs: a ResourceWarning in another test
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -97,6 +102,7 @@ class Worker:
                 self.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.kill()
+        self._close_pipe()
 
 
 @pytest.fixture

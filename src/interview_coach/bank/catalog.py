@@ -103,6 +103,28 @@ def get_question(conn: Connection, ident: str) -> QuestionView:
     return QuestionView(qid, [item_from_row(r) for r in rows])
 
 
+def answered_questions(conn: Connection) -> set[str]:
+    """Ids of the canonical questions at least one item of which has an answer."""
+    found: list[Any] = list(conn.execute(select(items.c.question_id).where(items.c.answer.is_not(None)).distinct())
+                            .scalars())
+    return {str(q) for q in found}
+
+
+def questions_by_ids(conn: Connection, ids: list[str]) -> list[QuestionView]:
+    """The canonical questions with these ids (unknown ids are skipped), in bank order."""
+    grouped: dict[str, list[Item]] = {}
+    wanted = sorted(set(ids))
+    for i in range(0, len(wanted), 900):
+        rows = conn.execute(_item_select().where(items.c.question_id.in_(wanted[i:i + 900]))
+                            .order_by(sources.c.path, items.c.position)).mappings()
+        for r in rows:
+            it = item_from_row(r)
+            grouped.setdefault(it.question_id, []).append(it)
+    views = [QuestionView(q, its) for q, its in grouped.items()]
+    views.sort(key=lambda v: (v.items[0].source, v.items[0].position))
+    return views
+
+
 def list_questions(conn: Connection, f: Filters | None = None) -> list[QuestionView]:
     """Canonical questions having at least one item that passes `f`, in bank order, each with
     all its items (also those the filters do not select)."""

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, insert, text
 from ..errors import StoreError
 from . import schema
 
-REVISIONS = ["0001_initial", "0002_embeddings_links_settings", "0003_reviews", "0004_team"]
+REVISIONS = ["0001_initial", "0002_embeddings_links_settings", "0003_reviews", "0004_team", "0005_jobs_mock"]
 assert REVISIONS[-1] == schema.HEAD
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 

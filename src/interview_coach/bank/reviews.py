@@ -133,6 +133,32 @@ class ReviewLog:
             c.execute(delete(cards).where(self._mine(cards), ~exists().where(
                 reviews.c.question_id == cards.c.question_id, self._mine(reviews))))
 
+    def cached_cards(self) -> list[dict[str, Any]]:
+        """Every cached card of this user (call after the cache was brought in line with the log)."""
+        with self.tx.read() as c:
+            return [{k: r[k] for k in CARD_FIELDS} for r in c.execute(select(cards).where(self._mine(cards))).mappings()]
+
+    def recent_scores(self, per_question: int = 3) -> dict[str, list[tuple[str, float | None, int]]]:
+        """Per reviewed question: its latest reviews as (reviewed_at, score, rating), newest first."""
+        ranked = select(reviews.c.question_id, reviews.c.reviewed_at, reviews.c.score, reviews.c.rating,
+                        func.row_number().over(partition_by=reviews.c.question_id,
+                                               order_by=(reviews.c.reviewed_at.desc(), reviews.c.id.desc())).label("k")) \
+            .where(self._mine(reviews)).subquery()
+        out: dict[str, list[tuple[str, float | None, int]]] = {}
+        with self.tx.read() as c:
+            for q, at, score, rating in c.execute(select(ranked.c.question_id, ranked.c.reviewed_at, ranked.c.score,
+                                                         ranked.c.rating).where(ranked.c.k <= per_question)
+                                                  .order_by(ranked.c.question_id, ranked.c.k)):
+                out.setdefault(q, []).append((at, score, rating))
+        return out
+
+    def durations(self, limit: int = 200) -> list[int]:
+        """Time spent on this user's latest answered reviews (ms), newest first."""
+        with self.tx.read() as c:
+            return [int(d) for d in c.execute(select(reviews.c.duration_ms).where(
+                self._mine(reviews), reviews.c.duration_ms.is_not(None), reviews.c.answer.is_not(None))
+                .order_by(reviews.c.id.desc()).limit(limit)).scalars()]
+
     # -- what to drill ----------------------------------------------------------------------
     def due(self, now: str) -> list[str]:
         """Cards due at `now` whose question the bank has text for, most overdue first."""

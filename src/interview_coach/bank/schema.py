@@ -30,7 +30,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-HEAD = "0004_team"  # the newest migration; a bank at this revision needs no migrating
+HEAD = "0005_jobs_mock"  # the newest migration; a bank at this revision needs no migrating
 LOCAL_USER = 1  # the one user of a local (single-user) bank
 
 metadata = MetaData()
@@ -243,6 +243,102 @@ cards = Table(  # a cache of each user's card state, derived from `reviews`
     Index("cards_user_due", "user_id", "due"),
 )
 
+# -- topics on the bank (team data) ----------------------------------------------------------------
+question_topics = Table(  # automatic tags, derived from a question's text and the taxonomy
+    "question_topics", metadata,
+    Column("question_id", Text, ForeignKey("questions.id", ondelete="CASCADE"), nullable=False),
+    Column("topic", Text, nullable=False),
+    Column("score", Float, nullable=False),
+    PrimaryKeyConstraint("question_id", "topic"),
+    Index("question_topics_topic", "topic"),
+)
+
+topic_tagged = Table(  # what each question's automatic tags were computed from
+    "topic_tagged", metadata,
+    Column("question_id", Text, ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True),
+    Column("text_hash", Text, nullable=False),
+)
+
+topic_decisions = Table(  # people's edits of the tags; they win over the automatic ones and persist
+    "topic_decisions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("question_id", Text, ForeignKey("questions.id"), nullable=False),
+    Column("topic", Text, nullable=False),
+    Column("decision", Text, nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("created_at", Text, nullable=False),
+    CheckConstraint("decision IN ('add', 'remove')", name="topic_decisions_decision"),
+    Index("topic_decisions_question", "question_id"),
+)
+
+# -- jobs and mock interviews (each user's) --------------------------------------------------------
+job_profiles = Table(
+    "job_profiles", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("url", Text),  # provenance only; never fetched
+    Column("interview_date", Text),  # YYYY-MM-DD
+    Column("lang", Text, nullable=False),
+    Column("unmatched", Text, nullable=False, server_default="[]"),
+    Column("notes", Text, nullable=False, server_default="[]"),
+    Column("created_at", Text, nullable=False),
+    Index("job_profiles_user", "user_id"),
+)
+
+job_topics = Table(
+    "job_topics", metadata,
+    Column("job_id", Integer, ForeignKey("job_profiles.id", ondelete="CASCADE"), nullable=False),
+    Column("topic", Text, nullable=False),
+    Column("must_have", Boolean, nullable=False),
+    Column("evidence", Text, nullable=False, server_default="[]"),
+    Column("score", Float),
+    Column("origin", Text, nullable=False),
+    Column("position", Integer, nullable=False),
+    PrimaryKeyConstraint("job_id", "topic"),
+    CheckConstraint("origin IN ('extracted', 'manual')", name="job_topics_origin"),
+)
+
+mock_sessions = Table(
+    "mock_sessions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("job_id", Integer, ForeignKey("job_profiles.id", ondelete="CASCADE"), nullable=False),
+    Column("mode", Text, nullable=False),
+    Column("minutes", Integer, nullable=False),
+    Column("plan", Text, nullable=False),  # JSON: the questions planned, in order
+    Column("before", Text, nullable=False),  # JSON: the readiness map at the start
+    Column("after", Text),  # JSON: the readiness map at the end
+    Column("status", Text, nullable=False),
+    Column("started_at", Text, nullable=False),
+    Column("finished_at", Text),
+    CheckConstraint("mode IN ('practice', 'interview')", name="mock_sessions_mode"),
+    CheckConstraint("status IN ('running', 'finished')", name="mock_sessions_status"),
+    Index("mock_sessions_user_job", "user_id", "job_id"),
+)
+
+mock_answers = Table(  # every answer given in a mock interview, stored the moment it is given
+    "mock_answers", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", Integer, ForeignKey("mock_sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("question_id", Text, ForeignKey("questions.id"), nullable=False),
+    Column("topic", Text),
+    Column("kind", Text, nullable=False),
+    Column("prompt", Text, nullable=False),
+    Column("answer", Text, nullable=False),
+    Column("score", Float),
+    Column("grade", Text),  # JSON of the key points, or NULL: not graded
+    Column("note", Text),  # why it was not graded
+    Column("review_id", Integer, ForeignKey("reviews.id")),
+    Column("duration_ms", Integer),
+    Column("answered_at", Text, nullable=False),
+    UniqueConstraint("session_id", "position", name="mock_answers_session_position"),
+    CheckConstraint("kind IN ('main', 'followup-point', 'followup-related')", name="mock_answers_kind"),
+    CheckConstraint("score IS NULL OR score BETWEEN 0 AND 100", name="mock_answers_score"),
+)
+
 # Tables whose rows keep a canonical question alive when its last item disappears, and follow
 # a question absorbed by linking. Later features register theirs here.
-ATTACHMENTS: list[Table] = [reviews]
+ATTACHMENTS: list[Table] = [reviews, topic_decisions, mock_answers]

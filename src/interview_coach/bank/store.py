@@ -17,11 +17,13 @@ from typing import Any
 import numpy as np
 
 from ..errors import NotFound
-from . import catalog, links, meta, settings, sync
+from . import catalog, links, meta, settings, sync, topics
 from . import vectors as vector_cache
 from .catalog import QuestionView
 from .database import Transactions, display_name, is_url, open_engine
 from .jobqueue import JobQueue
+from .mocks import MockLog
+from .profiles import JobProfiles
 from .reviews import ReviewLog
 from .schema import LOCAL_USER
 from .types import Filters, Item, ItemData, Source, SyncReport
@@ -38,6 +40,8 @@ class Store:
         self.reviews = ReviewLog(tx, user_id)  # this user's review log and cards
         self.users = Users(tx)  # accounts, sessions, invitations (team mode)
         self.jobs = JobQueue(tx)  # long work any worker can take, and uploaded files
+        self.profiles = JobProfiles(tx, user_id)  # this user's job profiles
+        self.mocks = MockLog(tx, user_id)  # this user's mock interviews and their answers
 
     @classmethod
     def open(cls, target: Path | str, user_id: int = LOCAL_USER) -> Store:
@@ -147,6 +151,14 @@ class Store:
     def questions(self, filters: Filters | None = None) -> list[QuestionView]:
         return self._read(catalog.list_questions, filters)  # type: ignore[no-any-return]
 
+    def answered_questions(self) -> set[str]:
+        """Ids of the canonical questions that have at least one answer (one query)."""
+        return self._read(catalog.answered_questions)  # type: ignore[no-any-return]
+
+    def questions_by_ids(self, ids: Sequence[str]) -> list[QuestionView]:
+        """The canonical questions with these ids, in bank order (unknown ids skipped)."""
+        return self._read(catalog.questions_by_ids, list(ids))  # type: ignore[no-any-return]
+
     def question_exists(self, question_id: str) -> bool:
         return self._read(catalog.question_exists, question_id)  # type: ignore[no-any-return]
 
@@ -204,3 +216,24 @@ class Store:
     def assign_links(self, groups: list[list[str]], old_q: dict[str, str]) -> tuple[int, int, int]:
         """Apply a grouping of items into canonical questions (see `links.assign`)."""
         return self._write(links.assign, groups, old_q)  # type: ignore[no-any-return]
+
+    # -- topic tags (team data) -------------------------------------------------------------------------
+    def topic_tags(self) -> dict[str, list[tuple[str, float]]]:
+        """Automatic tags: question id -> [(topic, score)], best first."""
+        return self._read(topics.auto_tags)  # type: ignore[no-any-return]
+
+    def topic_stamps(self) -> dict[str, str]:
+        return self._read(topics.stamps)  # type: ignore[no-any-return]
+
+    def put_topic_tags(self, rows: list[tuple[str, str, list[tuple[str, float]]]]) -> None:
+        """Replace the automatic tags of each (question id, text hash, [(topic, score)])."""
+        self._write(topics.put_auto, rows)
+
+    def decide_topic(self, question_id: str, topic: str, decision: str) -> None:
+        """A person adds or removes a topic of a question (wins over the automatic tags, persists)."""
+        if decision not in ("add", "remove"):
+            raise ValueError(f"decision must be add or remove, not {decision!r}")
+        self._write(topics.decide, question_id, topic, decision, self.user_id)
+
+    def topic_decisions(self) -> list[tuple[str, str, str]]:
+        return self._read(topics.decisions)  # type: ignore[no-any-return]

@@ -7,9 +7,12 @@ from typing import Any
 import typer
 from rich.markup import escape
 
-from ..bank.store import QuestionView
+from ..bank.store import QuestionView, Store
 from ..bank.types import Filters, Item
 from ..export.jsonl import item_record
+from ..study import tagging
+from ..study.tagging import TagView
+from ..study.taxonomy import load
 from .common import JsonOpt, check_lang, emit_json, handle_errors, open_store, out, shown_path
 
 
@@ -27,22 +30,40 @@ def list_(
     lang: str = typer.Option(None, "--lang", help="en, zh-Hans, zh-Hant or mixed.", callback=check_lang),
     answered: bool = typer.Option(None, "--answered/--unanswered", help="Only questions with / without an answer."),
     limit: int = typer.Option(None, "--limit", "-n", min=1, help="At most this many questions."),
+    topic: str = typer.Option(None, "--topic", help="Only questions tagged with this topic (id, name or alias; "
+                                                    "see `coach topics`)."),
     as_json: bool = JsonOpt,
 ) -> None:
-    """List canonical questions (each once, with how many variants and answers it has)."""
+    """List canonical questions (each once, with how many variants and answers it has, and its topics)."""
     with open_store(ctx, linked=True) as store:
-        views = store.questions(Filters(source, section, lang, answered, limit))
+        tags = _tags(store, everything=topic is not None)
+        if topic is not None:
+            wanted = load().resolve(topic)
+            views = [q for q in store.questions(Filters(source, section, lang, answered))
+                     if any(t.topic == wanted for t in tags.get(q.question_id, []))][:limit]
+        else:
+            views = store.questions(Filters(source, section, lang, answered, limit))
     if as_json:
-        emit_json([_summary(q) for q in views])
+        emit_json([{**_summary(q), "topics": [t.topic for t in tags.get(q.question_id, [])]} for q in views])
         return
     for q in views:
         p = q.primary
         answers = sum(1 for it in q.items if it.answer)
         flag = "" if answers else "  [yellow](unanswered)[/yellow]"
+        names = ", ".join(t.topic for t in tags.get(q.question_id, []))
         out.print(f"[bold]{q.question_id}[/bold]  {escape(p.question)}  [dim]{p.lang} · {len(q.items)} variant(s) · "
-                  f"{answers} answer(s) · {escape(_where(p))}[/dim]{flag}", markup=True)
+                  f"{answers} answer(s) · {escape(_where(p))}{' · ' + escape(names) if names else ''}[/dim]{flag}",
+                  markup=True)
     if not views:
         out.print("no questions match")
+
+
+def _tags(store: Store, everything: bool = False, only: list[str] | None = None) -> dict[str, list[TagView]]:
+    """Topic tags; computed first for every question (`everything`) or for `only` (they are
+    otherwise shown as last computed: listing must not wait for the embedding model)."""
+    if everything or only:
+        tagging.ensure(store, only=None if everything else only)
+    return tagging.effective(store)
 
 
 def _summary(q: QuestionView) -> dict[str, Any]:
@@ -61,10 +82,16 @@ def show(
     """Show a question: every variant and translation, every answer with its source and lines."""
     with open_store(ctx, linked=True) as store:
         q = store.question(ident)
+        tags = _tags(store, only=[q.question_id]).get(q.question_id, [])
+    topics = [{"topic": t.topic, "origin": t.origin} for t in tags]
     if as_json:
-        emit_json({"question_id": q.question_id, "langs": q.langs, "items": [item_record(it) for it in q.items]})
+        emit_json({"question_id": q.question_id, "langs": q.langs, "topics": topics,
+                   "items": [item_record(it) for it in q.items]})
         return
     out.print(f"[bold]{escape(q.primary.question)}[/bold]  [dim]({q.question_id})[/dim]", markup=True)
+    if tags:
+        out.print("topics: " + ", ".join(t.topic + (" (yours)" if t.origin == "manual" else "") for t in tags)
+                  + f"  [dim](edit: coach tag {q.question_id} --add/--remove TOPIC)[/dim]", markup=True)
     for it in q.items:
         out.print(f"\n[cyan]{it.item_id}[/cyan] {it.lang} · {escape(_where(it))} · section: {escape(it.section or '—')}"
                   f"{' · no. ' + str(it.number) if it.number is not None else ''}", markup=True)

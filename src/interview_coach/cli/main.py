@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from .. import __version__
-from . import bank_cmd, config_cmd, export_cmd, ingest_cmd, search_cmd, study_cmd
+from . import bank_cmd, config_cmd, export_cmd, ingest_cmd, job_cmd, mock_cmd, search_cmd, study_cmd, topic_cmd
 
 app = typer.Typer(
     help="Interview Coach: one bilingual bank of GenAI / ML interview questions, from all your files.",
@@ -50,6 +50,10 @@ app.command("config")(config_cmd.config)
 app.command("models")(config_cmd.models)
 app.command("grade")(study_cmd.grade)
 app.command("drill")(study_cmd.drill)
+app.command("topics")(topic_cmd.topics)
+app.command("tag")(topic_cmd.tag)
+app.add_typer(job_cmd.app, name="job")
+app.add_typer(mock_cmd.app, name="mock")
 
 from . import web_cmd  # noqa: E402  (the web UI; imports FastAPI only when `serve` runs)
 

@@ -187,6 +187,12 @@ def due(
     return out + fresh
 
 
+def cards(store: Store, *, retention: float | None = None) -> dict[str, CardState]:
+    """The current card of every question the user has reviewed (one query once the cache is fresh)."""
+    _refresh_all(store, _retention(store, retention))
+    return {row["question_id"]: _card(row) for row in store.reviews.cached_cards()}
+
+
 def rebuild_all(store: Store, retention: float | None = None) -> int:
     """Recompute every card from the log (e.g. after changing the desired retention). One transaction.
 
@@ -250,4 +256,4 @@ def stats(store: Store, now: datetime, *, retention: float | None = None) -> dic
     }
 
 
-__all__ = ["card", "due", "history", "rebuild_all", "record", "stats"]
+__all__ = ["card", "cards", "due", "history", "rebuild_all", "record", "stats"]

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum
+from functools import lru_cache
 
 import fsrs
 
@@ -115,6 +116,7 @@ class ReviewEntry:
             raise ValueError(f"duration_ms must not be negative, got {self.duration_ms}")
 
 
+@lru_cache(maxsize=8)
 def _scheduler(retention: float) -> fsrs.Scheduler:
     # Default FSRS-6 parameters and (re)learning steps (1 min, 10 min / 10 min); fuzz off (see above).
     return fsrs.Scheduler(desired_retention=check_retention(retention), enable_fuzzing=False)
@@ -194,6 +196,17 @@ def rebuild(question_id: str, entries: Iterable[ReviewEntry], retention: float =
     return _from_fsrs(question_id, card)
 
 
+def retrievability(card: CardState, at: datetime, retention: float = DEFAULT_RETENTION) -> float:
+    """FSRS's forecast of the probability of recalling the card at `at` (0 for a New card).
+
+    `at` may lie in the future (the interview date); py-fsrs counts whole days since the last review.
+    """
+    check_utc(at, "at")
+    if card.state is State.New:
+        return 0.0
+    return float(_scheduler(retention).get_card_retrievability(_to_fsrs(card), current_datetime=at))
+
+
 def interval(card: CardState) -> timedelta | None:
     """Time from the last review to the due date (None for a New card)."""
     return None if card.last_review is None else card.due - card.last_review
@@ -201,5 +214,5 @@ def interval(card: CardState) -> timedelta | None:
 
 __all__ = [
     "DEFAULT_RETENTION", "CardState", "Rating", "ReviewEntry", "State",
-    "check_retention", "check_utc", "interval", "rebuild", "review",
+    "check_retention", "check_utc", "interval", "rebuild", "retrievability", "review",
 ]

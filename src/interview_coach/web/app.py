@@ -27,7 +27,7 @@ from ..config import ENV_DB, default_db
 from ..errors import ConfigError
 from . import errors
 from .auth import NeedsSignIn, csrf_protect
-from .routes import account, drill, imports, library, questions, search, settings, stats
+from .routes import account, drill, imports, jobs, library, mock, questions, search, settings, stats
 from .security import SecurityMiddleware
 from .state import MAX_UPLOAD_BYTES, MAX_UPLOAD_FILES, AppState, Options
 
@@ -115,7 +115,7 @@ def create_app(
         return {"ok": True, "team": team}
 
     guard = [Depends(csrf_protect)]
-    for module in (account, library, questions, search, drill, stats, imports, settings):
+    for module in (account, library, questions, search, drill, jobs, mock, stats, imports, settings):
         app.include_router(module.pages, dependencies=guard, include_in_schema=False)
         app.include_router(module.api, prefix="/api", dependencies=guard)
     return app

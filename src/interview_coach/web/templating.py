@@ -47,7 +47,8 @@ def query_string(**params: Any) -> str:
 env.globals["query_string"] = query_string
 env.globals["lines"] = lambda a, b: f"line {a}" if a == b or b is None else f"lines {a}–{b}"
 
-NAV = [("/", "Library"), ("/drill", "Drill"), ("/stats", "Stats"), ("/import", "Import"), ("/settings", "Settings")]
+NAV = [("/", "Library"), ("/drill", "Drill"), ("/jobs", "Jobs"), ("/stats", "Stats"), ("/import", "Import"),
+       ("/settings", "Settings")]
 SCRIPT_LABELS = {"en": "EN", "zh-Hans": "简", "zh-Hant": "繁"}
 env.globals["NAV"] = NAV
 env.globals["SCRIPT_LABELS"] = SCRIPT_LABELS

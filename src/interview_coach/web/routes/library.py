@@ -7,6 +7,8 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
+from ...study import tagging
+from ...study.taxonomy import load
 from ...text.lang import LANGS
 from ..present import LibraryIndex, filter_rows, library_index
 from ..state import UserState, app_state
@@ -23,6 +25,14 @@ def _index(st: UserState) -> tuple[LibraryIndex, str]:
     with st.bank() as store:
         script = store.setting("script")
         return st.cached(("library", script), lambda: library_index(store, script)), script
+
+
+def with_topic(st: UserState, topic: str) -> tuple[set[str], str]:
+    """Ids of the questions tagged with a topic (id, name or alias), and the topic's name."""
+    tid = load().resolve(topic)
+    with st.bank() as store:
+        tagging.ensure(store)
+        return {q for q, _ in tagging.by_topic(store).get(tid, [])}, load().get(tid).name
 
 
 def _answered(value: str | None) -> bool | None:
@@ -44,17 +54,23 @@ def library_page(
     source: str | None = None,
     lang: Literal["en", "zh-Hans", "zh-Hant", "mixed", ""] | None = None,
     answered: Answered | None = None,
+    topic: str | None = None,
     page: int = Query(1, ge=1),
     st: UserState = Depends(app_state),
 ) -> HTMLResponse:
     index, script = _index(st)
     rows = filter_rows(index, section=section, source=source, lang=lang or None, answered=_answered(answered))
+    topic_name = None
+    if topic:
+        wanted, topic_name = with_topic(st, topic)
+        rows = [r for r in rows if r["question_id"] in wanted]
     start = (page - 1) * PAGE_SIZE
     return render(request, "library.html", {
         "index": index, "rows": rows[start:start + PAGE_SIZE], "total": len(rows), "page": page,
         "pages": max((len(rows) + PAGE_SIZE - 1) // PAGE_SIZE, 1), "script": script,
         "filters": {"section": section or "", "source": source or "", "lang": lang or "",
-                    "answered": answered or ""},
+                    "answered": answered or "", "topic": topic or ""},
+        "topic_name": topic_name,
         "langs": LANGS,
     })
 
@@ -66,11 +82,15 @@ def list_questions(
     lang: Literal["en", "zh-Hans", "zh-Hant", "mixed"] | None = Query(
         None, description="questions with a variant or translation in this language"),
     answered: bool | None = Query(None, description="only answered (true) or unanswered (false) questions"),
+    topic: str | None = Query(None, description="only questions tagged with this taxonomy topic (id, name or alias)"),
     limit: int = Query(PAGE_SIZE, ge=1, le=10000),
     offset: int = Query(0, ge=0),
     st: UserState = Depends(app_state),
 ) -> dict[str, Any]:
     index, script = _index(st)
     rows = filter_rows(index, section=section, source=source, lang=lang, answered=answered)
+    if topic:
+        wanted, _ = with_topic(st, topic)
+        rows = [r for r in rows if r["question_id"] in wanted]
     return {"script": script, "total": len(rows), "offset": offset, "limit": limit,
             "questions": rows[offset:offset + limit], "facets": _facets(index)}

@@ -149,6 +149,30 @@
     });
   }
 
+  // -- mock interviews: a per-question timer that informs and never cuts off -------------------
+  function setupMock() {
+    var form = document.getElementById("mock-answer-form"), answer = document.getElementById("answer");
+    if (form && answer) {
+      answer.addEventListener("keydown", function (e) {
+        if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.requestSubmit(document.getElementById("submit-answer")); }
+      });
+    }
+    var t = document.getElementById("timer");
+    if (t) {
+      var target = parseInt(t.getAttribute("data-target"), 10) || 0, begun = Date.now();
+      var fmt = function (s) { return Math.floor(s / 60) + ":" + ("0" + (s % 60)).slice(-2); };
+      var tick = function () {
+        var s = Math.floor((Date.now() - begun) / 1000);
+        t.textContent = fmt(s) + " of " + fmt(target) + (s > target ? " — over the plan, take your time" : "");
+        t.classList.toggle("over", s > target);
+      };
+      tick();
+      setInterval(tick, 1000);
+    }
+    var p = document.getElementById("print-report");
+    if (p) p.addEventListener("click", function (e) { e.preventDefault(); window.print(); });
+  }
+
   window.coach = {csrf: csrf};
-  document.addEventListener("DOMContentLoaded", function () { setupSearch(); setupDrill(); setupJob(); setupConfirm(); });
+  document.addEventListener("DOMContentLoaded", function () { setupSearch(); setupDrill(); setupJob(); setupConfirm(); setupMock(); });
 })();
