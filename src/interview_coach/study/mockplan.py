@@ -23,9 +23,9 @@ from ..providers import registry
 from ..search import vectors
 from . import readiness as readiness_mod
 from . import reviews, tagging
-from .grading import DUPLICATE_QUESTION
 from .readiness import ReadinessMap
 from .scheduler import CardState, retrievability
+from .veto import DUPLICATE_QUESTION
 
 DEFAULT_ANSWER_MINUTES = 3.0  # time to answer one question, until the user's own pace is known
 FEEDBACK_MINUTES = 1.0  # grading, feedback or a follow-up, per question
