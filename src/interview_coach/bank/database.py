@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -152,6 +153,8 @@ class Transactions:
         self.name = name
         self.postgres = engine.dialect.name == "postgresql"
         self._local = threading.local()
+        # a bank nobody holds any more closes its pooled connections (a store that was never closed)
+        weakref.finalize(self, engine.dispose)
 
     @property
     def current(self) -> Connection | None:
