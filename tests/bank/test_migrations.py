@@ -222,3 +222,36 @@ def test_a_postgres_database_with_other_tables_is_refused(db_path: str) -> None:
         conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public; CREATE TABLE invoices (id int)")
     with pytest.raises(StoreError, match="not an Interview Coach bank"):
         Store.open(db_path)
+
+
+def test_a_bank_whose_schema_record_was_removed_is_one_line_error(db_path: str, cli: Cli) -> None:
+    with Store.open(db_path) as store:
+        sql(store, "DROP TABLE alembic_version")
+    result = cli("stats")
+    assert result.exit_code == StoreError.exit_code
+    assert "no record of its schema version" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+@sqlite_only
+def test_a_read_only_bank_is_one_line_error_and_unchanged(tmp_path: Path, db_path: str, cli: Cli,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = tmp_path / "new.md"
+    doc.write_text("1. What is a logit?\nAnswer:\nAn unnormalised log-probability.\n", encoding="utf-8")
+    Store.open(db_path).close()
+    before = Path(db_path).read_bytes()
+    from sqlalchemy import event
+
+    from interview_coach.bank import database
+
+    real = database._sqlite_engine
+
+    def read_only(path: Path) -> Any:
+        engine = real(path)
+        event.listen(engine, "connect", lambda dbapi, _: dbapi.execute("PRAGMA query_only = ON"))
+        return engine
+
+    monkeypatch.setattr(database, "_sqlite_engine", read_only)
+    result = cli("ingest", doc)
+    assert result.exit_code != 0 and "read-only" in result.output
+    assert "Traceback" not in result.output
+    assert Path(db_path).read_bytes() == before

@@ -42,7 +42,7 @@ def _random_bytes(n: int) -> bytes:
 
 # name -> (how to make the file (None: leave it missing), the reason must contain one of these)
 BAD: dict[str, tuple[Callable[[Path], None] | None, tuple[str, ...]]] = {
-    "picture.png": (lambda p: p.write_bytes(PNG + _random_bytes(200)), ("binary",)),
+    "picture.png": (lambda p: p.write_bytes(PNG + _random_bytes(200)), ("binary", "not a question file")),
     "noise.md": (lambda p: p.write_bytes(_random_bytes(400)), ("binary",)),
     "empty.md": (lambda p: p.write_bytes(b""), ("empty",)),
     "blank.md": (lambda p: p.write_bytes(b"  \n\t\n   \r\n  "), ("empty", "whitespace")),

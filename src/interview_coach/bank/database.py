@@ -89,8 +89,9 @@ def _check_sqlite_file(path: Path) -> None:
     except sqlite3.DatabaseError as e:
         raise StoreError(f"{path}: cannot open the bank: {e}") from None
     if names and not names & {"alembic_version", "schema_migrations"}:
-        raise StoreError(f"{path}: not an Interview Coach bank (it holds other tables: "
-                         f"{', '.join(sorted(names)[:4])}); refusing to change it")
+        from .migrate import refuse_unknown
+
+        refuse_unknown(names, str(path))
 
 
 def _sqlite_engine(path: Path) -> Engine:

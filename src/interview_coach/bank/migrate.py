@@ -48,10 +48,18 @@ def revision(conn: Connection, name: str) -> str | None:
                              f"{', '.join(unknown)}); upgrade Interview Coach to open it")
         done = [r for r in REVISIONS if r in names]
         return done[-1] if done else None
+    refuse_unknown(tables, name)
+    return None
+
+
+def refuse_unknown(tables: set[str], name: str) -> None:
+    """A database with tables but no record of our schema: never touched."""
+    if {"sources", "items", "questions"} <= tables:
+        raise StoreError(f"{name}: this bank has no record of its schema version (changed by hand or by another "
+                         "program?); refusing to guess — restore a backup, or ingest into a new bank")
     if tables:
         raise StoreError(f"{name}: not an Interview Coach bank (it holds other tables: "
                          f"{', '.join(sorted(tables)[:4])}); refusing to change it")
-    return None
 
 
 def _at_head(engine: Engine) -> bool:

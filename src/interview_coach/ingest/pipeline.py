@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -13,7 +14,15 @@ from ..errors import FileMissing, InputError, NoQuestions
 from . import hints as layout
 from .model import Group, ParseResult
 from .parse import parse_lines
-from .reader import MAX_BYTES, TEXT_SUFFIXES, Document, document_from_bytes, read_document
+from .reader import (
+    MAX_BYTES,
+    READ_ATTEMPTS,
+    TEXT_SUFFIXES,
+    Document,
+    document_from_bytes,
+    read_document,
+    unchanged_since,
+)
 
 
 @dataclass(slots=True)
@@ -45,21 +54,46 @@ class IngestReport:
 
 
 def discover(paths: Iterable[str | Path]) -> list[Path | InputError]:
-    """Files to ingest (folders walked recursively for .md/.markdown/.txt), in order."""
+    """Files to ingest (folders walked recursively for .md/.markdown/.mdx/.txt, never following
+    links to folders), in order; what cannot be read or is not a question file is reported in
+    place, and the walk goes on."""
     out: list[Path | InputError] = []
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            found = []
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found += [Path(root) / f for f in files if f.lower().endswith(TEXT_SUFFIXES) and not f.startswith(".")]
-            out.extend(sorted(found))
+            found = _walk(path)
+            if not found:
+                found.append(FileMissing(str(p), f"no {', '.join(TEXT_SUFFIXES)} files in this folder"))
+            out.extend(sorted(found, key=lambda x: str(x if isinstance(x, Path) else x.path)))
+        elif path.is_symlink() and not path.exists():
+            out.append(FileMissing(str(p), "is a broken link, or a link that leads back to itself"))
         elif path.exists():
-            out.append(path)
+            if path.is_file() and not path.name.lower().endswith(TEXT_SUFFIXES):
+                out.append(FileMissing(str(p), f"is not a question file (expected {', '.join(TEXT_SUFFIXES)})"))
+            else:
+                out.append(path)
         else:
             out.append(FileMissing(str(p), "does not exist"))
     return out
+
+
+def _resolved(path: Path) -> str:
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError):  # a link that leads back to itself: reported when it is read
+        return str(path.absolute())
+
+
+def _walk(folder: Path) -> list[Path | InputError]:
+    found: list[Path | InputError] = []
+
+    def unreadable(e: OSError) -> None:
+        found.append(FileMissing(str(e.filename or folder), f"cannot be read: {e.strerror or e}; skipped"))
+
+    for root, dirs, files in os.walk(folder, onerror=unreadable):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [Path(root) / f for f in files if f.lower().endswith(TEXT_SUFFIXES) and not f.startswith(".")]
+    return found
 
 
 def _notices(doc_notices: Iterable[tuple[int, str]], result: ParseResult) -> list[tuple[int, str]]:
@@ -69,12 +103,22 @@ def _notices(doc_notices: Iterable[tuple[int, str]], result: ParseResult) -> lis
 def ingest_file(store: Store, path: Path, max_bytes: int = MAX_BYTES, hints: dict[str, str] | None = None) -> FileReport:
     """Read one file into the bank. `hints` update the layout hints stored with the source
     (an empty value removes one); the stored hints apply on every re-ingest."""
-    name = str(path.resolve())
     try:
-        doc = read_document(path, max_bytes)
-    except InputError as e:
-        return FileReport(name, "error", error=str(e))
-    return ingest_document(store, name, doc, hints, follow_moves=True)
+        name = str(path.resolve())
+    except (OSError, RuntimeError):  # a link that leads back to itself
+        return FileReport(str(path.absolute()), "error",
+                          error=f"{path}: is a broken link, or a link that leads back to itself")
+    for _ in range(READ_ATTEMPTS):
+        try:
+            doc = read_document(path, max_bytes)
+        except InputError as e:
+            return FileReport(name, "error", error=str(e))
+        report = ingest_document(store, name, doc, hints, follow_moves=True,
+                                 still=functools.partial(unchanged_since, path, doc))
+        if report.status != "changed":
+            return report
+    return FileReport(name, "error", error=f"{name}: kept changing while it was read (is it still being "
+                                                 "written?); nothing of it was stored; try again")
 
 
 def ingest_bytes(store: Store, name: str, data: bytes, max_bytes: int = MAX_BYTES,
@@ -88,8 +132,10 @@ def ingest_bytes(store: Store, name: str, data: bytes, max_bytes: int = MAX_BYTE
 
 
 def ingest_document(store: Store, name: str, doc: Document, hints: dict[str, str] | None = None, *,
-                    follow_moves: bool = False) -> FileReport:
-    """Parse a decoded document and store it as the source `name` (one transaction)."""
+                    follow_moves: bool = False, still: Callable[[], bool] | None = None) -> FileReport:
+    """Parse a decoded document and store it as the source `name` (one transaction). `still`
+    says whether the file is still what was read: if not when it is about to be stored, nothing
+    is stored and the report's status is "changed" (the caller reads it again)."""
     try:
         known = store.source(name)
         stored = dict(known.hints) if known is not None else {}
@@ -103,6 +149,8 @@ def ingest_document(store: Store, name: str, doc: Document, hints: dict[str, str
         if not result.items:
             raise NoQuestions(doc.path, "no questions found (is it a question bank?)")
         notices = _notices(doc.notices, result)
+        if still is not None and not still():
+            return FileReport(name, "changed")
         if follow_moves:
             _follow_move(store, name, doc.sha256)
         report = store.sync_source(path=name, sha256=doc.sha256, encoding=doc.encoding, size=doc.size,
@@ -135,7 +183,7 @@ def preview_document(name: str, doc: Document, hints: dict[str, str] | None = No
 
 def preview_file(path: Path, max_bytes: int = MAX_BYTES, hints: dict[str, str] | None = None,
                  store: Store | None = None) -> FileReport:
-    name = str(path.resolve())
+    name = _resolved(path)
     try:
         doc = read_document(path, max_bytes)
     except InputError as e:
@@ -160,7 +208,7 @@ def preview_paths(paths: Iterable[str | Path], *, max_bytes: int = MAX_BYTES,
         if isinstance(target, InputError):
             out.append(FileReport(target.path, "error", error=str(target)))
         else:
-            out.append(preview_file(target, max_bytes, (hints or {}).get(str(target.resolve())), store))
+            out.append(preview_file(target, max_bytes, (hints or {}).get(_resolved(target)), store))
     return out
 
 
@@ -189,7 +237,7 @@ def ingest_paths(
         if isinstance(target, InputError):
             rep = FileReport(target.path, "error", error=str(target))
         else:
-            rep = ingest_file(store, target, max_bytes, (hints or {}).get(str(target.resolve())))
+            rep = ingest_file(store, target, max_bytes, (hints or {}).get(_resolved(target)))
         reports.append(rep)
         if on_file:
             on_file(rep, k, len(targets))

@@ -12,10 +12,12 @@ charset-normalizer tends to read as some other single-byte code page.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import hashlib
 import os
 import re
 import stat
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +32,9 @@ MAX_BYTES = 20 * 1024 * 1024
 # below -11.
 TYPICAL_CHINESE = -10.0
 _CONTROLS = bytes(b for b in range(32) if b < 9 or 13 < b < 32 and b != 27)
-TEXT_SUFFIXES = (".md", ".markdown", ".txt")
+TEXT_SUFFIXES = (".md", ".markdown", ".mdx", ".txt")
+READ_ATTEMPTS = 4  # a file that changes while it is read is read again, this many times at most
+SETTLE = 0.05  # seconds before reading again a file that changed while it was read
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -55,6 +59,7 @@ class Document:
     sha256: str
     size: int
     notices: tuple[tuple[int, str], ...] = ()  # (line, message) about the decoding
+    stamp: tuple[int, int] | None = None  # size and mtime of the file it was read from
 
     @property
     def lines(self) -> list[str]:
@@ -110,6 +115,22 @@ def _mostly_ascii(data: bytes) -> str | None:
         return None
 
 
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text saved without a byte-order mark: Latin text has a zero in every other byte
+    (the high byte), on one side only. (text, encoding) when the bytes say so and decode."""
+    if len(data) < 8 or len(data) % 2:
+        return None
+    sample = data[:8192]
+    even, odd = sample[0::2], sample[1::2]
+    for zeros, other, enc in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.3 * len(zeros) and other.count(0) <= 0.02 * len(other):
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
 def _guessed(enc: str) -> tuple[int, str]:
     return 1, f"not UTF-8: decoded as {enc} (detected); check accented letters and quotes"
 
@@ -122,6 +143,9 @@ def decode(data: bytes, path: str) -> tuple[str, str, list[tuple[int, str]]]:
                 return data[len(bom):].decode(enc), enc + ("-sig" if enc == "utf-8" else ""), []
             except UnicodeDecodeError as e:
                 raise Undecodable(path, f"has a {enc} byte-order mark but invalid {enc} at byte {e.start}") from e
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16[0], utf16[1], [(1, f"no byte-order mark: read as {utf16[1].upper()} (its bytes say so)")]
     if _looks_binary(data):
         raise BinaryFile(path, "is a binary file, not text")
     try:
@@ -184,17 +208,43 @@ def read_document(path: Path, max_bytes: int = MAX_BYTES) -> Document:
         raise BinaryFile(name, "is not a regular file (a device, pipe or socket); skipped")
     if info.st_size > max_bytes:
         raise FileTooLarge(name, f"is {human_size(info.st_size)}, over the {human_size(max_bytes)} limit (--max-mb)")
+    for _ in range(READ_ATTEMPTS):
+        data, changed = _read_settled(path, name, max_bytes)
+        if not changed:
+            doc = document_from_bytes(name, data, max_bytes)
+            return dataclasses.replace(doc, stamp=(len(data), os.stat(path).st_mtime_ns))
+        time.sleep(SETTLE)
+    raise FileMissing(name, "kept changing while it was read (is it still being written?); try again")
+
+
+def stamp_of(st: os.stat_result) -> tuple[int, int]:
+    """What says a file was written: its size and modification time."""
+    return st.st_size, st.st_mtime_ns
+
+
+def unchanged_since(path: Path, doc: Document) -> bool:
+    """The file still is what `doc` was read from (checked again just before it is stored)."""
+    try:
+        return doc.stamp is None or stamp_of(os.stat(path)) == doc.stamp
+    except OSError:
+        return False
+
+
+def _read_settled(path: Path, name: str, max_bytes: int) -> tuple[bytes, bool]:
+    """The file's bytes, and whether it changed while they were read (size or time)."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as f:
-            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            before = os.fstat(f.fileno())
+            if not stat.S_ISREG(before.st_mode):
                 raise BinaryFile(name, "is not a regular file (a device, pipe or socket); skipped")
             data = f.read(max_bytes + 1)
+            after = os.fstat(f.fileno())
+            return data, stamp_of(before) != stamp_of(after) or (len(data) <= max_bytes and after.st_size != len(data))
     except PermissionError:
         raise FileMissing(name, "cannot be read: permission denied") from None
     except OSError as e:
         raise FileMissing(name, f"cannot be read: {e.strerror or e}") from None
-    return document_from_bytes(name, data, max_bytes)
 
 
 def document_from_bytes(name: str, data: bytes, max_bytes: int = MAX_BYTES) -> Document:
@@ -204,6 +254,10 @@ def document_from_bytes(name: str, data: bytes, max_bytes: int = MAX_BYTES) -> D
     if not data.strip():
         raise EmptyFile(name, "is empty")
     text, encoding, notices = decode(data, name)
+    if "\x00" in text:  # NUL characters past the binary check: never stored
+        first = text[:text.index("\x00")].count("\n") + 1
+        notices = [*notices, (first, f"{text.count(chr(0))} NUL character(s) removed (first on line {first})")]
+        text = text.replace("\x00", "")
     if not text.strip():
         raise EmptyFile(name, "contains only whitespace")
     return Document(name, text, encoding, content_hash(data), len(data), tuple(notices))
