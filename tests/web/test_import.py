@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from interview_coach.bank.store import Store
+from interview_coach.bank.types import Filters
 
 from .conftest import TestClient, csrf_of
 
@@ -121,3 +122,27 @@ def test_a_file_without_questions_is_reported_not_fatal(client: TestClient, tmp_
     assert job["state"] == "done" and not job["ok"]
     errors = {Path(f["path"]).name: f["error"] for f in job["files"]}
     assert "no questions" in errors["prose.md"] and errors["empty.md"]
+
+
+def test_a_second_upload_of_the_same_name_never_replaces_the_first_silently(client: TestClient, bank_db: str) -> None:
+    first = "Q: What is a residual connection?\nA: A skip path added to a block's output.\n" * 1
+    other = "Q: What is weight decay?\nA: An L2 penalty on the weights.\n"
+    job = client.post("/api/import?wait=true", files={"files": ("same.md", first.encode())}, headers=API).json()
+    assert job["state"] == "done"
+    with Store.open(bank_db) as store:
+        before = [(it.item_id, it.question) for it in store.items(Filters(source="upload:same.md"))]
+    r = client.post("/api/import?wait=true", files={"files": ("same.md", other.encode())}, headers=API)
+    assert r.status_code == 409 and "same.md" in r.json()["detail"]  # asked, nothing stored
+    kept = client.post("/api/import?wait=true&on_conflict=keep", files={"files": ("same.md", other.encode())},
+                       headers=API).json()
+    assert [f["name"] for f in kept["files"]] == ["same (2).md"]
+    with Store.open(bank_db) as store:
+        assert [(it.item_id, it.question) for it in store.items(Filters(source="upload:same.md"))] == before
+        assert [it.question for it in store.items(Filters(source="upload:same (2).md"))] == ["What is weight decay?"]
+    edited = first + "Q: What is layer norm?\nA: Normalising over the features of one example.\n"
+    replaced = client.post("/api/import?wait=true&on_conflict=replace", files={"files": ("same.md", edited.encode())},
+                           headers=API).json()
+    assert replaced["files"][0]["status"] == "updated"
+    with Store.open(bank_db) as store:
+        now = [(it.item_id, it.question) for it in store.items(Filters(source="upload:same.md"))]
+    assert now[0] == before[0] and len(now) == 2  # the kept question keeps its id

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import struct
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -206,3 +207,32 @@ def test_a_local_server_refuses_to_listen_beyond_loopback(bank_db: str) -> None:
         create_app(bank_db, host="0.0.0.0", warm=False)
     team = create_app(bank_db, host="0.0.0.0", team=True, warm=False, run_jobs=False)
     assert team.state.coach.options.allow_paths is False  # no server folders over the network
+
+
+def test_a_tossed_cookie_and_a_foreign_page_cannot_forge_a_review(client: TestClient, bank_db: str) -> None:
+    """A page on another port of 127.0.0.1 can plant cookies; it still cannot post a review."""
+    qid = question_of(client, "gradient clipping")
+    token = "A" * 43
+    form = {"question_id": qid, "rating": "3", "csrf_token": token}
+    attacker = TestClient(client.app, base_url=BASE, cookies={"coach_session": token, "coach_csrf": token})
+    r = attacker.post("/drill/rate", data=form, headers={"origin": "http://127.0.0.1:9999"}, follow_redirects=False)
+    assert r.status_code == 403
+    r = attacker.post("/drill/rate", data=form, follow_redirects=False)  # no Origin at all: the token is no session's
+    assert r.status_code == 403
+    with Store.open(bank_db) as store:
+        assert store.reviews.entries(qid) == []
+
+
+def test_bodies_are_refused_before_they_are_read(client: TestClient) -> None:
+    huge = {"content-length": str(1024 ** 3), "content-type": "multipart/form-data; boundary=x"}
+    assert client.post("/api/import", content=b"", headers={**huge, "x-coach-client": "t"}).status_code == 413
+
+    def endless() -> Iterator[bytes]:
+        for _ in range(200):
+            yield b"x" * 65536
+
+    r = client.post("/import/upload", content=endless(), headers={"content-type": "multipart/form-data; boundary=x",
+                                                                  "origin": "http://evil.example"})
+    assert r.status_code == 403  # refused from its headers, before the 12 MB body was read
+    r = client.post("/settings/script", content=endless(), headers={"content-type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 413  # a small form route caps its body at 1 MB
